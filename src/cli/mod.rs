@@ -1,9 +1,18 @@
 //! The command line: one file per subcommand. Each turns its raw arguments into validated
 //! settings, calls the library and writes the output.
 
+mod classify;
+mod compare;
+mod cv;
+mod eval;
 mod input;
+mod inspect;
 mod output;
+mod progress;
 mod segment;
+mod settings;
+mod stopwords;
+mod train;
 
 use crate::error::Result;
 use clap::{Parser, Subcommand};
@@ -20,13 +29,34 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Label every paragraph of reports with a theme
+    Classify(classify::Args),
+    /// Compare theme shares across reports: tables, charts and an HTML report
+    Compare(compare::Args),
     /// Split reports into headings and paragraphs (an outline, or JSON Lines for programs)
     Segment(segment::Args),
+    /// Train a model on labeled paragraphs
+    Train(train::Args),
+    /// Score a model against gold labels
+    Eval(eval::Args),
+    /// Cross-validate training settings, holding out whole reports
+    Cv(cv::Args),
+    /// Show what a model holds and the terms that weigh most for each theme
+    Inspect(inspect::Args),
+    /// Measure which words are common and spread evenly across labels (stopword candidates)
+    Stopwords(stopwords::Args),
 }
 
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Classify(args) => classify::run(args),
+        Command::Compare(args) => compare::run(args),
         Command::Segment(args) => segment::run(args),
+        Command::Train(args) => train::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Cv(args) => cv::run(args),
+        Command::Inspect(args) => inspect::run(args),
+        Command::Stopwords(args) => stopwords::run(args),
     }
 }

@@ -1,0 +1,170 @@
+//! Classifying: the model applied to every paragraph of a segmented report (or to paragraphs
+//! given directly), with abstention below a confidence threshold and per-paragraph explanations.
+
+use crate::error::{Error, Result};
+use crate::features::SparseVec;
+use crate::model::{Model, TermWeight};
+use crate::segmenting::Report;
+use serde::Deserialize;
+use std::path::Path;
+
+/// What to do with paragraphs whose confidence is below `min_confidence`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Abstain {
+    /// Label them `other`
+    Other,
+    /// Label them `uncertain`
+    Uncertain,
+}
+
+/// Classification settings.
+#[derive(Debug, Clone, Copy)]
+pub struct ClassifyOptions {
+    /// Below this confidence the paragraph abstains (0 never abstains).
+    pub min_confidence: f32,
+    pub abstain: Abstain,
+    /// How many explaining terms to keep per paragraph.
+    pub top_terms: usize,
+}
+
+impl Default for ClassifyOptions {
+    fn default() -> Self {
+        ClassifyOptions {
+            min_confidence: 0.0,
+            abstain: Abstain::Uncertain,
+            top_terms: 5,
+        }
+    }
+}
+
+/// One labeled paragraph.
+#[derive(Debug, Clone)]
+pub struct Classified {
+    pub index: usize,
+    pub heading_path: Vec<String>,
+    pub text: String,
+    pub chars: usize,
+    /// The final label (after abstention).
+    pub label: String,
+    /// The probability of the model's best label.
+    pub confidence: f32,
+    /// True when the confidence was below the threshold and the label was replaced.
+    pub abstained: bool,
+    /// The model's best label, before abstention (an index into the model's labels).
+    pub predicted: usize,
+    /// Probability of each of the model's labels.
+    pub probs: Vec<f32>,
+    pub top_terms: Vec<TermWeight>,
+    /// The paragraph's TF-IDF vector (for term shifts between reports).
+    pub vector: SparseVec,
+}
+
+/// Classify one paragraph with its innermost heading as context.
+pub fn classify_paragraph(
+    model: &Model,
+    index: usize,
+    text: &str,
+    heading_path: Vec<String>,
+    opts: &ClassifyOptions,
+) -> Classified {
+    let heading = heading_path.last().map(String::as_str);
+    let (pred, x) = model.predict(text, heading);
+    let confidence = pred.confidence();
+    let abstained = confidence < opts.min_confidence;
+    let label = if abstained {
+        match opts.abstain {
+            Abstain::Other => "other".to_string(),
+            Abstain::Uncertain => "uncertain".to_string(),
+        }
+    } else {
+        model.labels()[pred.label].clone()
+    };
+    let top_terms = if opts.top_terms > 0 {
+        model.explain(&x, pred.label, opts.top_terms)
+    } else {
+        Vec::new()
+    };
+    Classified {
+        index,
+        heading_path,
+        chars: text.chars().count(),
+        text: text.to_string(),
+        label,
+        confidence,
+        abstained,
+        predicted: pred.label,
+        probs: pred.probs,
+        top_terms,
+        vector: x,
+    }
+}
+
+/// Classify every paragraph of a segmented report.
+pub fn classify_report(model: &Model, report: &Report, opts: &ClassifyOptions) -> Vec<Classified> {
+    report
+        .paragraphs
+        .iter()
+        .map(|p| classify_paragraph(model, p.index, &p.text, p.heading_path.clone(), opts))
+        .collect()
+}
+
+/// A paragraph given directly in a `.jsonl` file.
+#[derive(Debug, Clone)]
+pub struct InputParagraph {
+    pub report: Option<String>,
+    pub text: String,
+    pub heading_path: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct RawParagraph {
+    text: Option<serde_json::Value>,
+    #[serde(default)]
+    heading: Option<String>,
+    #[serde(default)]
+    heading_path: Option<Vec<String>>,
+    #[serde(default)]
+    report: Option<String>,
+}
+
+/// Read paragraphs from JSON Lines: `text` required; `heading` or `heading_path` and `report`
+/// optional (other fields, such as gold labels, are ignored).
+pub fn read_paragraphs(path: &Path) -> Result<Vec<InputParagraph>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "reading", e))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let raw: RawParagraph = serde_json::from_str(line).map_err(|e| {
+            Error::data(
+                path,
+                n + 1,
+                format!("not a JSON object ({e}); each line must be like {{\"text\": \"…\"}}"),
+            )
+        })?;
+        let text = match raw.text {
+            Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s,
+            Some(serde_json::Value::String(_)) => {
+                return Err(Error::data(path, n + 1, "empty `text`"))
+            }
+            Some(_) => return Err(Error::data(path, n + 1, "`text` must be a string")),
+            None => return Err(Error::data(path, n + 1, "missing field `text`")),
+        };
+        let heading_path = match (raw.heading_path, raw.heading) {
+            (Some(p), _) => p,
+            (None, Some(h)) if !h.trim().is_empty() => vec![h],
+            _ => Vec::new(),
+        };
+        out.push(InputParagraph {
+            report: raw.report,
+            text,
+            heading_path,
+        });
+    }
+    if out.is_empty() {
+        return Err(Error::file(path, "no paragraphs in this file"));
+    }
+    Ok(out)
+}

@@ -1,0 +1,304 @@
+//! `baogao classify INPUT...`: label every paragraph of reports (or of a `.jsonl` file of
+//! paragraphs) with a theme, its probabilities and the terms that decided it.
+
+use super::input::InputArgs;
+use super::output::Out;
+use super::settings::load_model;
+use crate::classifying::{
+    classify_paragraph, classify_report, read_paragraphs, Abstain, Classified, ClassifyOptions,
+};
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::segmenting::file_stem;
+use crate::spreadsheet::csv_line;
+use crate::themes::display_name;
+use rayon::prelude::*;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Reports (.txt, .docx; `-` for standard input) or .jsonl files of paragraphs
+    /// ({"text", "heading", "report"} per line)
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Model file (default: the model shipped with baogao)
+    #[arg(long, short, value_name = "MODEL")]
+    pub model: Option<PathBuf>,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Paragraphs below this confidence abstain (see --abstain)
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    pub min_confidence: f32,
+    /// The label given to abstaining paragraphs
+    #[arg(long, value_enum, default_value_t = Abstain::Uncertain)]
+    pub abstain: Abstain,
+    /// Number of explaining terms per paragraph
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub top_terms: usize,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table for people, with Chinese theme names
+    Table,
+    /// One JSON object per paragraph
+    Jsonl,
+    /// CSV with a header row (UTF-8 with BOM, for Excel and WPS)
+    Csv,
+}
+
+/// One classified input: its report name and paragraphs.
+struct Unit {
+    report: String,
+    paragraphs: Vec<Classified>,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    if !(0.0..=1.0).contains(&args.min_confidence) {
+        return Err(Error::Usage(format!(
+            "--min-confidence must be between 0 and 1, not {}",
+            args.min_confidence
+        )));
+    }
+    let settings = args.input.settings()?;
+    let model = load_model(args.model.as_deref())?;
+    let opts = ClassifyOptions {
+        min_confidence: args.min_confidence,
+        abstain: args.abstain,
+        top_terms: args.top_terms,
+    };
+    // Build the tokenizer before the parallel work, not in every thread at once.
+    model.tokenizer();
+    let mut out = Out::new();
+    let colour = args.format == Format::Table
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    if args.format == Format::Csv {
+        out.write("\u{feff}")?;
+        out.line(&csv_header(&model))?;
+    }
+    let mut failed = 0;
+    let single = args.inputs.len() == 1;
+    // Inputs are processed a few at a time in parallel and written in input order, so memory
+    // holds a handful of reports, not the corpus.
+    let chunk = rayon::current_num_threads().max(1) * 2;
+    for group in args.inputs.chunks(chunk) {
+        let results: Vec<Result<Vec<Unit>>> = group
+            .par_iter()
+            .map(|path| classify_input(&model, path, &settings, &opts))
+            .collect();
+        for (path, result) in group.iter().zip(results) {
+            match result {
+                Ok(units) => {
+                    for u in &units {
+                        write_unit(&mut out, &model, u, args.format, colour)?;
+                    }
+                }
+                Err(e) if single => return Err(e),
+                Err(e) => {
+                    out.flush()?;
+                    eprintln!("baogao: {e}");
+                    let _ = path;
+                    failed += 1;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    if failed > 0 {
+        return Err(Error::Partial {
+            failed,
+            total: args.inputs.len(),
+        });
+    }
+    Ok(())
+}
+
+fn classify_input(
+    model: &Model,
+    path: &std::path::Path,
+    settings: &super::input::InputSettings,
+    opts: &ClassifyOptions,
+) -> Result<Vec<Unit>> {
+    let is_jsonl = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"));
+    if !is_jsonl {
+        let report = settings.load(path)?;
+        return Ok(vec![Unit {
+            paragraphs: classify_report(model, &report, opts),
+            report: report.name,
+        }]);
+    }
+    let stem = file_stem(path);
+    let mut units: Vec<Unit> = Vec::new();
+    for p in read_paragraphs(path)? {
+        let name = p.report.clone().unwrap_or_else(|| stem.clone());
+        if units.last().map_or(true, |u| u.report != name) {
+            units.push(Unit {
+                report: name,
+                paragraphs: Vec::new(),
+            });
+        }
+        let unit = units.last_mut().expect("pushed above");
+        let index = unit.paragraphs.len();
+        unit.paragraphs.push(classify_paragraph(
+            model,
+            index,
+            &p.text,
+            p.heading_path,
+            opts,
+        ));
+    }
+    Ok(units)
+}
+
+fn write_unit(out: &mut Out, model: &Model, u: &Unit, format: Format, colour: bool) -> Result<()> {
+    match format {
+        Format::Jsonl => {
+            for p in &u.paragraphs {
+                out.line(&jsonl_record(model, &u.report, p))?;
+            }
+            Ok(())
+        }
+        Format::Csv => {
+            for p in &u.paragraphs {
+                out.line(&csv_record(model, &u.report, p))?;
+            }
+            Ok(())
+        }
+        Format::Table => table(out, model, u, colour),
+    }
+}
+
+/// The JSON Lines record (field names and order are documented in the README).
+pub fn jsonl_record(model: &Model, report: &str, p: &Classified) -> String {
+    let mut scores = serde_json::Map::new();
+    for (l, &pr) in model.labels().iter().zip(&p.probs) {
+        scores.insert(l.clone(), round(pr).into());
+    }
+    let terms: Vec<serde_json::Value> = p
+        .top_terms
+        .iter()
+        .map(|t| serde_json::json!({"term": t.term, "weight": round(t.weight)}))
+        .collect();
+    let mut rec = serde_json::Map::new();
+    rec.insert("report".into(), report.into());
+    rec.insert("index".into(), p.index.into());
+    rec.insert("heading_path".into(), p.heading_path.clone().into());
+    rec.insert("text".into(), p.text.clone().into());
+    rec.insert("label".into(), p.label.clone().into());
+    rec.insert("confidence".into(), round(p.confidence).into());
+    rec.insert("abstained".into(), p.abstained.into());
+    rec.insert("scores".into(), scores.into());
+    rec.insert("top_terms".into(), terms.into());
+    serde_json::Value::Object(rec).to_string()
+}
+
+fn round(x: f32) -> f64 {
+    (x as f64 * 1e4).round() / 1e4
+}
+
+fn csv_header(model: &Model) -> String {
+    let mut cols: Vec<String> = [
+        "report",
+        "index",
+        "heading_path",
+        "text",
+        "label",
+        "confidence",
+        "abstained",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    cols.extend(model.labels().iter().map(|l| format!("p_{l}")));
+    cols.push("top_terms".into());
+    csv_line(&cols)
+}
+
+fn csv_record(model: &Model, report: &str, p: &Classified) -> String {
+    let mut cols = vec![
+        report.to_string(),
+        p.index.to_string(),
+        p.heading_path.join(" > "),
+        p.text.clone(),
+        p.label.clone(),
+        format!("{:.4}", p.confidence),
+        p.abstained.to_string(),
+    ];
+    debug_assert_eq!(model.labels().len(), p.probs.len());
+    cols.extend(p.probs.iter().map(|x| format!("{x:.4}")));
+    cols.push(
+        p.top_terms
+            .iter()
+            .map(|t| t.term.as_str())
+            .collect::<Vec<_>>()
+            .join(";"),
+    );
+    csv_line(&cols)
+}
+
+fn table(out: &mut Out, model: &Model, u: &Unit, colour: bool) -> Result<()> {
+    use crate::model::metrics::pad;
+    out.line(&format!(
+        "{}  ({} paragraphs)",
+        u.report,
+        u.paragraphs.len()
+    ))?;
+    for p in &u.paragraphs {
+        let name = display_name(&p.label);
+        let excerpt: String = p.text.chars().take(36).collect();
+        let more = if p.chars > 36 { "…" } else { "" };
+        let theme = pad(name, 10);
+        let theme = if colour {
+            format!("\x1b[{}m{theme}\x1b[0m", ansi(&p.label))
+        } else {
+            theme
+        };
+        out.line(&format!(
+            "{:>5}  {theme}  {:.2}  {excerpt}{more}",
+            p.index, p.confidence
+        ))?;
+    }
+    // Character shares, the measure `compare` uses by default.
+    let total: usize = u.paragraphs.iter().map(|p| p.chars).sum::<usize>().max(1);
+    let mut labels: Vec<String> = model.labels().to_vec();
+    for p in &u.paragraphs {
+        if !labels.contains(&p.label) {
+            labels.push(p.label.clone());
+        }
+    }
+    let shares: Vec<String> = labels
+        .iter()
+        .map(|l| {
+            let c: usize = u
+                .paragraphs
+                .iter()
+                .filter(|p| &p.label == l)
+                .map(|p| p.chars)
+                .sum();
+            format!(
+                "{} {:.0}%",
+                display_name(l),
+                100.0 * c as f64 / total as f64
+            )
+        })
+        .collect();
+    out.line(&format!("  shares by characters: {}\n", shares.join("  ")))
+}
+
+fn ansi(label: &str) -> &'static str {
+    match label {
+        "sanitation" => "32",
+        "poverty" => "33",
+        "industry" => "34",
+        "party" => "31",
+        "stability" => "35",
+        _ => "90",
+    }
+}

@@ -1,0 +1,619 @@
+//! `baogao compare REPORT... [--out DIR]`: theme shares per report, the shifts between reports,
+//! charts, tables and a self-contained HTML report.
+
+use super::input::InputArgs;
+use super::output::Out;
+use super::settings::load_model;
+use crate::charts::{self, ChartInput, Fonts, ReportShares, Strip, ThemeInfo};
+use crate::classifying::{classify_paragraph, classify_report, read_paragraphs, ClassifyOptions};
+use crate::comparing::{
+    self, html, misclassification, shifts, summarize, tables, Estimate, Measure, MeasureSettings,
+    ReportResult, Summary,
+};
+use crate::error::{Error, Result};
+use crate::model::{metrics::pad, write_atomic};
+use crate::themes::{colour, display_name};
+use indicatif::ParallelProgressIterator;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Reports: files, folders (their .txt and .docx files) or glob patterns such as 'dir/*.txt';
+    /// a .jsonl file of paragraphs ({"text", "heading", "report"} per line) gives one report per
+    /// `report` value
+    #[arg(value_name = "REPORT")]
+    pub inputs: Vec<PathBuf>,
+    /// A CSV manifest with columns file,name,year,place (name, year and place may be empty);
+    /// its rows give the reports, their names and their order
+    #[arg(long, value_name = "CSV")]
+    pub manifest: Option<PathBuf>,
+    /// Model file (default: the model shipped with baogao)
+    #[arg(long, short, value_name = "MODEL")]
+    pub model: Option<PathBuf>,
+    /// Folder for the tables, charts and index.html (created if needed)
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Shares by characters or by paragraphs
+    #[arg(long, value_enum, default_value_t = Measure::Chars)]
+    pub by: Measure,
+    /// Show shares corrected with the model's cross-validated confusion matrix
+    #[arg(long)]
+    pub adjust: bool,
+    /// Compare every report with this one (by name) instead of each with the one before
+    #[arg(long, value_name = "NAME")]
+    pub baseline: Option<String>,
+    /// A CJK font file for the PNG charts (default: $BAOGAO_FONT, then the usual system folders)
+    #[arg(long, value_name = "FILE")]
+    pub font: Option<PathBuf>,
+    /// Overwrite files in --out that an earlier `compare` did not write
+    #[arg(long)]
+    pub force: bool,
+    /// Title of the charts and the HTML report
+    #[arg(long, default_value = "报告主题比较")]
+    pub title: String,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// Files `compare` writes into --out; a list of them is kept in `.baogao-compare`.
+const OUTPUTS: [&str; 13] = [
+    "shares.csv",
+    "shares.json",
+    "shifts.csv",
+    "paragraphs.jsonl",
+    "index.html",
+    "shares_stacked.svg",
+    "shares_stacked.png",
+    "shares_lines.svg",
+    "shares_lines.png",
+    "heatmap.svg",
+    "heatmap.png",
+    "strips.svg",
+    "strips.png",
+];
+const LEDGER: &str = ".baogao-compare";
+
+/// One report to read, with what the manifest says about it.
+struct Job {
+    path: PathBuf,
+    name: Option<String>,
+    year: Option<i32>,
+    place: Option<String>,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let settings = args.input.settings()?;
+    let jobs = jobs(&args)?;
+    if let Some(dir) = &args.out {
+        check_out_dir(dir, args.force)?;
+    }
+    let model = load_model(args.model.as_deref())?;
+    model.tokenizer();
+    let opts = ClassifyOptions {
+        top_terms: 0,
+        ..Default::default()
+    };
+    let bar = super::progress::bar(jobs.len() as u64, "reports");
+    let results: Vec<Result<Vec<ReportResult>>> = jobs
+        .par_iter()
+        .progress_with(bar.clone())
+        .map(|job| {
+            if is_jsonl(&job.path) {
+                return paragraph_file(&model, job, &opts);
+            }
+            let mut input = settings.clone();
+            if job.year.is_some() {
+                input.year = job.year;
+            }
+            let report = input.load(&job.path)?;
+            Ok(vec![ReportResult {
+                name: job.name.clone().unwrap_or_else(|| report.name.clone()),
+                year: report.meta.year,
+                place: job.place.clone().or_else(|| report.meta.place.clone()),
+                source: report.source.clone(),
+                paragraphs: classify_report(&model, &report, &opts),
+            }])
+        })
+        .collect();
+    bar.finish_and_clear();
+    let mut reports = Vec::new();
+    let mut failed = 0;
+    for r in results {
+        match r {
+            Ok(r) => reports.extend(r),
+            Err(e) if jobs.len() == 1 => return Err(e),
+            Err(e) => {
+                eprintln!("baogao: {e}");
+                failed += 1;
+            }
+        }
+    }
+    if reports.is_empty() {
+        return Err(Error::Usage(
+            "no report could be read; nothing to compare".into(),
+        ));
+    }
+    disambiguate(&mut reports);
+    if args.manifest.is_none() {
+        order_by_year(&mut reports);
+    }
+
+    let labels = model.labels().to_vec();
+    let m = model
+        .data
+        .cv
+        .as_ref()
+        .and_then(|cv| misclassification(&cv.confusion));
+    if args.adjust && m.is_none() {
+        return Err(Error::Usage(
+            "--adjust needs a model trained with cross-validation (its confusion matrix); this model has none".into(),
+        ));
+    }
+    let measure = MeasureSettings {
+        measure: args.by,
+        adjust: args.adjust,
+        ..Default::default()
+    };
+    let summaries: Vec<Summary> = reports
+        .par_iter()
+        .map(|r| summarize(r, &labels, m.as_deref(), &measure))
+        .collect();
+    let baseline = match &args.baseline {
+        Some(b) => Some(reports.iter().position(|r| &r.name == b).ok_or_else(|| {
+            Error::Usage(format!(
+                "--baseline `{b}` is not one of the reports ({})",
+                reports
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?),
+        None => None,
+    };
+    let shift_rows = shifts(&summaries, &labels, &model.data.terms, baseline, 8);
+
+    let mut out = Out::new();
+    out.write(&people_table(&summaries, &labels, args.by))?;
+
+    if let Some(dir) = &args.out {
+        let written = write_outputs(
+            dir,
+            &args,
+            &model,
+            &labels,
+            &reports,
+            &summaries,
+            &shift_rows,
+        )?;
+        out.line(&format!(
+            "\nwrote {} files to {}",
+            written.len(),
+            dir.display()
+        ))?;
+    }
+    out.flush()?;
+    if failed > 0 {
+        return Err(Error::Partial {
+            failed,
+            total: jobs.len(),
+        });
+    }
+    Ok(())
+}
+
+fn is_jsonl(p: &Path) -> bool {
+    p.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
+}
+
+/// A `.jsonl` file of paragraphs (`text`, optional `heading`, `report`): one report per distinct
+/// `report` value, in order of first appearance.
+fn paragraph_file(
+    model: &crate::model::Model,
+    job: &Job,
+    opts: &ClassifyOptions,
+) -> Result<Vec<ReportResult>> {
+    let stem = crate::segmenting::file_stem(&job.path);
+    let mut out: Vec<ReportResult> = Vec::new();
+    for p in read_paragraphs(&job.path)? {
+        let name = p.report.clone().unwrap_or_else(|| stem.clone());
+        let i = match out.iter().position(|r| r.name == name) {
+            Some(i) => i,
+            None => {
+                out.push(ReportResult {
+                    year: job
+                        .year
+                        .or_else(|| crate::segmenting::front::year_from_file_name(&name)),
+                    name,
+                    place: job.place.clone(),
+                    source: job.path.display().to_string(),
+                    paragraphs: Vec::new(),
+                });
+                out.len() - 1
+            }
+        };
+        let index = out[i].paragraphs.len();
+        out[i].paragraphs.push(classify_paragraph(
+            model,
+            index,
+            &p.text,
+            p.heading_path,
+            opts,
+        ));
+    }
+    Ok(out)
+}
+
+/// The reports to read: from the manifest, or from files, folders and globs.
+fn jobs(args: &Args) -> Result<Vec<Job>> {
+    if let Some(m) = &args.manifest {
+        if !args.inputs.is_empty() {
+            return Err(Error::Usage(
+                "give either a --manifest or report paths, not both".into(),
+            ));
+        }
+        return read_manifest(m);
+    }
+    if args.inputs.is_empty() {
+        return Err(Error::Usage(
+            "give the reports to compare (files, folders or globs), or a --manifest".into(),
+        ));
+    }
+    let mut out = Vec::new();
+    for p in &args.inputs {
+        let s = p.to_string_lossy();
+        let paths: Vec<PathBuf> = if p.is_dir() {
+            let mut v: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| Error::io(p, "listing", e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    f.is_file()
+                        && f.extension().is_some_and(|x| {
+                            x.eq_ignore_ascii_case("txt") || x.eq_ignore_ascii_case("docx")
+                        })
+                })
+                .collect();
+            v.sort();
+            if v.is_empty() {
+                return Err(Error::file(p, "this folder has no .txt or .docx reports"));
+            }
+            v
+        } else if !p.exists() && s.contains(['*', '?', '[']) {
+            let mut v: Vec<PathBuf> = glob::glob(&s)
+                .map_err(|e| Error::Usage(format!("bad pattern `{s}`: {e}")))?
+                .filter_map(|r| r.ok())
+                .filter(|f| f.is_file())
+                .collect();
+            v.sort();
+            if v.is_empty() {
+                return Err(Error::Usage(format!("no file matches `{s}`")));
+            }
+            v
+        } else {
+            vec![p.clone()]
+        };
+        out.extend(paths.into_iter().map(|path| Job {
+            path,
+            name: None,
+            year: None,
+            place: None,
+        }));
+    }
+    Ok(out)
+}
+
+fn read_manifest(path: &Path) -> Result<Vec<Job>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "reading", e))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| Error::data(path, 1, format!("cannot read the header: {e}")))?
+        .clone();
+    let col = |n: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(n))
+    };
+    let file_col = col("file").ok_or_else(|| {
+        Error::data(
+            path,
+            1,
+            "the manifest needs a `file` column (and optionally name, year, place)",
+        )
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut jobs = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| {
+            Error::data(
+                path,
+                e.position().map_or(0, |p| p.line() as usize),
+                format!("bad row: {e}"),
+            )
+        })?;
+        let line = rec.position().map_or(0, |p| p.line() as usize);
+        let get = |c: Option<usize>| {
+            c.and_then(|c| rec.get(c))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let Some(file) = get(Some(file_col)) else {
+            return Err(Error::data(path, line, "empty `file`"));
+        };
+        let year = match get(col("year")) {
+            Some(y) => Some(
+                y.parse::<i32>()
+                    .ok()
+                    .filter(|y| (1900..=2100).contains(y))
+                    .ok_or_else(|| Error::data(path, line, format!("`{y}` is not a year")))?,
+            ),
+            None => None,
+        };
+        let f = PathBuf::from(&file);
+        jobs.push(Job {
+            path: if f.is_absolute() { f } else { base.join(f) },
+            name: get(col("name")),
+            year,
+            place: get(col("place")),
+        });
+    }
+    if jobs.is_empty() {
+        return Err(Error::file(path, "the manifest lists no reports"));
+    }
+    Ok(jobs)
+}
+
+/// Reports with the same name get their folder's name in front.
+fn disambiguate(reports: &mut [ReportResult]) {
+    let mut seen = std::collections::HashMap::new();
+    for r in reports.iter() {
+        *seen.entry(r.name.clone()).or_insert(0) += 1;
+    }
+    for r in reports.iter_mut() {
+        if seen[&r.name] > 1 {
+            let parent = Path::new(&r.source)
+                .parent()
+                .and_then(|p| p.file_name())
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            r.name = format!("{parent}/{}", r.name);
+        }
+    }
+}
+
+/// Reports with a year first, by year (stable), then the others as given.
+fn order_by_year(reports: &mut [ReportResult]) {
+    reports.sort_by_key(|r| (r.year.is_none(), r.year.unwrap_or(0)));
+}
+
+/// Refuse to write into a folder whose files of our names were not written by `compare`.
+fn check_out_dir(dir: &Path, force: bool) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::file(
+            dir,
+            "exists and is not a folder; give a folder for --out",
+        ));
+    }
+    if force || !dir.exists() {
+        return Ok(());
+    }
+    let ours: BTreeSet<String> = std::fs::read_to_string(dir.join(LEDGER))
+        .map(|s| s.lines().map(str::to_string).collect())
+        .unwrap_or_default();
+    let foreign: Vec<&str> = OUTPUTS
+        .iter()
+        .copied()
+        .filter(|f| dir.join(f).exists() && !ours.contains(*f))
+        .collect();
+    if !foreign.is_empty() {
+        return Err(Error::file(
+            dir,
+            format!(
+                "already holds {} that baogao did not write; choose another --out folder, or pass --force to overwrite",
+                foreign.join(", ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_outputs(
+    dir: &Path,
+    args: &Args,
+    model: &crate::model::Model,
+    labels: &[String],
+    reports: &[ReportResult],
+    summaries: &[Summary],
+    shift_rows: &[comparing::Shift],
+) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "creating the folder", e))?;
+    let mut written: Vec<PathBuf> = Vec::new();
+    let put = |name: &str, bytes: &[u8], written: &mut Vec<PathBuf>| -> Result<()> {
+        let p = dir.join(name);
+        write_atomic(&p, bytes)?;
+        written.push(p);
+        Ok(())
+    };
+    put(
+        "shares.csv",
+        tables::shares_csv(summaries, labels, args.by).as_bytes(),
+        &mut written,
+    )?;
+    put(
+        "shares.json",
+        tables::shares_json(summaries, labels, args.by).as_bytes(),
+        &mut written,
+    )?;
+    put(
+        "shifts.csv",
+        tables::shifts_csv(shift_rows).as_bytes(),
+        &mut written,
+    )?;
+    put(
+        "paragraphs.jsonl",
+        tables::paragraphs_jsonl(reports, labels).as_bytes(),
+        &mut written,
+    )?;
+
+    // Charts.
+    let fonts = Fonts::find(args.font.as_deref())?;
+    let mut notes: Vec<String> = Vec::new();
+    if let Some(w) = fonts.warning() {
+        eprintln!("baogao: {w}");
+        notes.push(w);
+    }
+    let themes: Vec<ThemeInfo> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| ThemeInfo {
+            id: l.clone(),
+            name: display_name(l).to_string(),
+            colour: colour(l, i),
+        })
+        .collect();
+    let input = ChartInput {
+        title: args.title.clone(),
+        themes,
+        reports: summaries
+            .iter()
+            .map(|s| ReportShares {
+                name: s.name.clone(),
+                year: s.year,
+                shares: s.shares.iter().map(|x| x.share).collect(),
+                low: s.shares.iter().map(|x| x.low).collect(),
+                high: s.shares.iter().map(|x| x.high).collect(),
+            })
+            .collect(),
+        strips: reports
+            .iter()
+            .map(|r| Strip {
+                name: r.name.clone(),
+                paragraphs: r
+                    .paragraphs
+                    .iter()
+                    .map(|p| (p.predicted, p.chars))
+                    .collect(),
+            })
+            .collect(),
+        measure: args.by.chinese().to_string(),
+    };
+    let drawn = charts::draw_all(&input, &fonts, dir)?;
+    for s in &drawn.skipped {
+        eprintln!("baogao: note: {s}");
+        notes.push(s.clone());
+    }
+    let captions = [
+        (
+            "shares_stacked.svg",
+            "各报告主题占比 Theme shares per report",
+        ),
+        (
+            "shares_lines.svg",
+            "各主题占比随年份变化（阴影为95%区间）Theme shares across years",
+        ),
+        ("heatmap.svg", "报告×主题热力图 Reports × themes"),
+        (
+            "strips.svg",
+            "报告结构条带：段落按顺序、按字数着色 Theme strips",
+        ),
+    ];
+    let mut svgs = Vec::new();
+    for (file, caption) in captions {
+        let p = dir.join(file);
+        if drawn.files.contains(&p) {
+            let svg = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, "reading", e))?;
+            svgs.push((caption.to_string(), svg));
+        }
+    }
+    written.extend(drawn.files.iter().cloned());
+
+    let model_line = format!(
+        "{} trained on {} paragraphs ({} labels){}",
+        args.model
+            .as_ref()
+            .map_or("built-in default model".to_string(), |p| p
+                .display()
+                .to_string()),
+        model.data.training.samples,
+        labels.len(),
+        model.data.cv.as_ref().map_or(String::new(), |cv| format!(
+            "; cross-validated macro-F1 {:.3}",
+            cv.macro_f1
+        ))
+    );
+    let page = html::render(&html::Page {
+        title: &args.title,
+        labels,
+        measure: args.by,
+        summaries,
+        reports,
+        shifts: shift_rows,
+        charts: &svgs,
+        notes: &notes,
+        model: &model_line,
+    });
+    put("index.html", page.as_bytes(), &mut written)?;
+
+    let ledger: String = written
+        .iter()
+        .filter_map(|p| {
+            p.file_name()
+                .map(|f| f.to_string_lossy().into_owned() + "\n")
+        })
+        .collect();
+    write_atomic(&dir.join(LEDGER), ledger.as_bytes())?;
+    Ok(written)
+}
+
+/// The share table for people: one row per report, theme columns in Chinese.
+fn people_table(summaries: &[Summary], labels: &[String], by: Measure) -> String {
+    let mut s = String::new();
+    let estimate = summaries
+        .first()
+        .map_or(Estimate::ClassifyAndCount, |x| x.estimate);
+    s.push_str(&format!(
+        "theme shares {} ({}; {})\n",
+        by.chinese(),
+        match by {
+            Measure::Chars => "by characters",
+            Measure::Paragraphs => "by paragraphs",
+        },
+        match estimate {
+            Estimate::ClassifyAndCount => "classify-and-count",
+            Estimate::Adjusted => "adjusted with the model's confusion matrix",
+        }
+    ));
+    let w = summaries
+        .iter()
+        .map(|r| crate::model::metrics::width(&r.name))
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    s.push_str(&pad("report", w));
+    s.push_str("  year");
+    for l in labels {
+        s.push_str("  ");
+        s.push_str(&crate::model::metrics::pad_left(display_name(l), 10));
+    }
+    s.push_str("  diversity\n");
+    for r in summaries {
+        s.push_str(&pad(&r.name, w));
+        s.push_str(&format!(
+            "  {:>4}",
+            r.year.map(|y| y.to_string()).unwrap_or_else(|| "—".into())
+        ));
+        for sh in &r.shares {
+            s.push_str(&format!("  {:>9.1}%", sh.share * 100.0));
+        }
+        s.push_str(&format!("  {:>9.2}\n", r.diversity));
+    }
+    s
+}
