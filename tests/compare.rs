@@ -238,3 +238,82 @@ fn shares_on_gold_paragraphs_are_close_to_gold() {
         assert!(mae <= 0.06, "adjust={adjust}: MAE {mae}");
     }
 }
+
+/// A browser that can run headless, if the machine has one (`.ci/run` installs Debian's
+/// `chromium`).
+fn chromium() -> Option<std::path::PathBuf> {
+    if let Some(p) = std::env::var_os("BAOGAO_CHROMIUM") {
+        return Some(p.into());
+    }
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .map(std::path::PathBuf::from)
+    .find(|p| p.exists())
+}
+
+#[test]
+fn html_renders_in_headless_chromium_and_report_text_never_runs() {
+    let Some(browser) = chromium() else {
+        eprintln!("skipped: no Chromium (install Debian's `chromium` to run this check)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // Report text that would run as code, close the SVG or break attributes if not escaped.
+    let hostile = "一、环境整治\n\
+        全县新建污水处理厂两座<script>document.documentElement.setAttribute('data-pwned','script')</script>，\
+        农村卫生厕所普及率达到百分之九十。\n\
+        二、产业发展\n\
+        新上工业项目十个</svg><img src=x onerror=\"document.documentElement.setAttribute('data-pwned','img')\">，\
+        规上工业增加值增长百分之八 & \"质量\" '效益'\u{1}。\n";
+    let report = dir.path().join("注入县_2021.txt");
+    fs::write(&report, format!("注入县政府工作报告\n{hostile}")).unwrap();
+    let out = dir.path().join("out");
+    let r = baogao(&[
+        "compare",
+        "--out",
+        out.to_str().unwrap(),
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = out.join("index.html");
+    let profile = tempfile::tempdir().unwrap();
+    let run = std::process::Command::new(&browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--virtual-time-budget=2000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("running chromium");
+    let dom = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success() && dom.contains("<body"),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // The page rendered: its charts and the report's paragraphs are in the live DOM…
+    assert!(
+        dom.contains("<svg") && dom.contains("农村卫生厕所普及率"),
+        "{dom}"
+    );
+    // …the hostile text is shown as text, and nothing in it ran.
+    assert!(dom.contains("&lt;script&gt;"), "script tag shown as text");
+    // (Had either handler run, `<html>` would carry the attribute `data-pwned="…"`.)
+    assert!(!dom.contains("data-pwned=\""), "report text ran as code");
+    assert!(
+        !dom.contains("<img src=\"x\""),
+        "report text became an element"
+    );
+}
