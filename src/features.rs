@@ -9,8 +9,8 @@
 use crate::error::{Error, Result};
 use crate::tokenizing::Tokenizer;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// How paragraphs become vectors. Every field has a default and is stored in the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -183,7 +183,7 @@ impl Vectorizer {
             })
             .collect();
         // Document frequency in all, and per label.
-        let mut df: HashMap<&str, (u32, Vec<u32>)> = HashMap::new();
+        let mut df: HashMap<&str, (u32, Vec<u32>)> = HashMap::default();
         for (terms, &label) in per_doc.iter().zip(labels) {
             for t in terms {
                 let e = df
@@ -278,8 +278,53 @@ impl Vectorizer {
                 counts.push((i, if is_heading { s.heading_weight } else { 1.0 }));
             }
         });
+        self.weigh(counts)
+    }
+
+    /// Tokenize and vectorize a paragraph in one pass, without keeping its tokens: the same
+    /// vector as `transform_tokens(&Tokens::of(..))`, with no allocation per token.
+    pub fn transform(&self, tokenizer: &Tokenizer, text: &str, heading: Option<&str>) -> SparseVec {
+        let s = &self.settings;
+        let mut counts: Vec<(u32, f32)> = Vec::with_capacity(text.len() / 4);
+        let mut prev = String::new();
+        let mut key = String::new();
+        tokenizer.each_token(text, |w| {
+            if let Some(&i) = self.index.get(w) {
+                counts.push((i, 1.0));
+            }
+            if s.bigrams && !prev.is_empty() {
+                key.clear();
+                key.push_str(&prev);
+                key.push(' ');
+                key.push_str(w);
+                if let Some(&i) = self.index.get(key.as_str()) {
+                    counts.push((i, 1.0));
+                }
+            }
+            prev.clear();
+            prev.push_str(w);
+        });
+        if let Some(h) = heading.filter(|_| s.heading_weight > 0.0) {
+            tokenizer.each_token(h, |w| {
+                key.clear();
+                key.push('^');
+                key.push_str(w);
+                if let Some(&i) = self.index.get(key.as_str()) {
+                    counts.push((i, s.heading_weight));
+                }
+            });
+        }
+        self.weigh(counts)
+    }
+
+    /// Term counts (feature, weight per occurrence) → an L2-normalised TF-IDF vector.
+    fn weigh(&self, mut counts: Vec<(u32, f32)>) -> SparseVec {
+        let s = &self.settings;
         counts.sort_unstable_by_key(|&(i, _)| i);
-        let mut v = SparseVec::default();
+        let mut v = SparseVec {
+            idx: Vec::with_capacity(counts.len()),
+            val: Vec::with_capacity(counts.len()),
+        };
         let mut k = 0;
         while k < counts.len() {
             let i = counts[k].0;
@@ -298,12 +343,6 @@ impl Vectorizer {
             v.val.iter_mut().for_each(|x| *x /= norm);
         }
         v
-    }
-
-    /// Tokenize and vectorize a paragraph.
-    pub fn transform(&self, tokenizer: &Tokenizer, text: &str, heading: Option<&str>) -> SparseVec {
-        let heading = heading.filter(|_| self.settings.heading_weight > 0.0);
-        self.transform_tokens(&Tokens::of(tokenizer, text, heading))
     }
 }
 
@@ -352,6 +391,36 @@ mod tests {
         Tokens {
             body: body.iter().map(|s| s.to_string()).collect(),
             heading: heading.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn one_pass_transform_equals_tokens_then_transform() {
+        let tok = Tokenizer::builtin();
+        let texts = [
+            (
+                "全面推进乡村振兴，建档立卡贫困户全部脱贫，农村生活垃圾治理率达到95%。",
+                Some("（二）脱贫攻坚统揽全局"),
+            ),
+            (
+                "扫黑除恶专项斗争取得明显成效，2X18年刑事案件下降12.5%。",
+                None,
+            ),
+            (
+                "新建5G基站300个，GDP增长6.5%，规上工业增加值增长8%。",
+                Some("一、产业发展"),
+            ),
+            ("", Some("二、党的建设")),
+        ];
+        let docs: Vec<Tokens> = texts.iter().map(|(t, h)| Tokens::of(tok, t, *h)).collect();
+        let settings = FeatureSettings {
+            min_df: 1,
+            max_df: 1.0,
+            ..FeatureSettings::default()
+        };
+        let v = Vectorizer::fit(&docs, &[0, 1, 0, 1], 2, &settings).unwrap();
+        for ((t, h), d) in texts.iter().zip(&docs) {
+            assert_eq!(v.transform(tok, t, *h), v.transform_tokens(d), "{t}");
         }
     }
 

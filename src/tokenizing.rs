@@ -8,8 +8,8 @@
 use crate::error::{Error, Result};
 use crate::normalize::{for_matching, PLACEHOLDER};
 use jieba_rs::Jieba;
+use rustc_hash::FxHashSet as HashSet;
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 /// The dictionary shipped with baogao (jieba user-dictionary format: `词 频率 词性`).

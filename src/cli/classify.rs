@@ -85,24 +85,28 @@ pub fn run(args: Args) -> Result<()> {
     let single = args.inputs.len() == 1;
     // Inputs are processed a few at a time in parallel and written in input order, so memory
     // holds a handful of reports, not the corpus.
-    let chunk = rayon::current_num_threads().max(1) * 2;
+    // Inputs are classified and formatted a few at a time in parallel and written in input
+    // order, so memory holds a handful of reports, not the corpus.
+    let chunk = rayon::current_num_threads().max(1) * 4;
     for group in args.inputs.chunks(chunk) {
-        let results: Vec<Result<Vec<Unit>>> = group
+        let results: Vec<Result<String>> = group
             .par_iter()
-            .map(|path| classify_input(&model, path, &settings, &opts))
-            .collect();
-        for (path, result) in group.iter().zip(results) {
-            match result {
-                Ok(units) => {
-                    for u in &units {
-                        write_unit(&mut out, &model, u, args.format, colour)?;
-                    }
+            .map(|path| {
+                let units = classify_input(&model, path, &settings, &opts)?;
+                let mut text = String::new();
+                for u in &units {
+                    format_unit(&mut text, &model, u, args.format, colour);
                 }
+                Ok(text)
+            })
+            .collect();
+        for result in results {
+            match result {
+                Ok(text) => out.write(&text)?,
                 Err(e) if single => return Err(e),
                 Err(e) => {
                     out.flush()?;
                     eprintln!("baogao: {e}");
-                    let _ = path;
                     failed += 1;
                 }
             }
@@ -138,7 +142,7 @@ fn classify_input(
     let mut units: Vec<Unit> = Vec::new();
     for p in read_paragraphs(path)? {
         let name = p.report.clone().unwrap_or_else(|| stem.clone());
-        if units.last().map_or(true, |u| u.report != name) {
+        if units.last().is_none_or(|u| u.report != name) {
             units.push(Unit {
                 report: name,
                 paragraphs: Vec::new(),
@@ -157,21 +161,22 @@ fn classify_input(
     Ok(units)
 }
 
-fn write_unit(out: &mut Out, model: &Model, u: &Unit, format: Format, colour: bool) -> Result<()> {
+/// Append a classified unit to `buf` in the chosen format.
+fn format_unit(buf: &mut String, model: &Model, u: &Unit, format: Format, colour: bool) {
+    let mut line = |l: &str| {
+        buf.push_str(l);
+        buf.push('\n');
+    };
     match format {
-        Format::Jsonl => {
-            for p in &u.paragraphs {
-                out.line(&jsonl_record(model, &u.report, p))?;
-            }
-            Ok(())
-        }
-        Format::Csv => {
-            for p in &u.paragraphs {
-                out.line(&csv_record(model, &u.report, p))?;
-            }
-            Ok(())
-        }
-        Format::Table => table(out, model, u, colour),
+        Format::Jsonl => u
+            .paragraphs
+            .iter()
+            .for_each(|p| line(&jsonl_record(model, &u.report, p))),
+        Format::Csv => u
+            .paragraphs
+            .iter()
+            .for_each(|p| line(&csv_record(model, &u.report, p))),
+        Format::Table => table(&mut line, model, u, colour),
     }
 }
 
@@ -243,13 +248,13 @@ fn csv_record(model: &Model, report: &str, p: &Classified) -> String {
     csv_line(&cols)
 }
 
-fn table(out: &mut Out, model: &Model, u: &Unit, colour: bool) -> Result<()> {
+fn table(line: &mut impl FnMut(&str), model: &Model, u: &Unit, colour: bool) {
     use crate::model::metrics::pad;
-    out.line(&format!(
+    line(&format!(
         "{}  ({} paragraphs)",
         u.report,
         u.paragraphs.len()
-    ))?;
+    ));
     for p in &u.paragraphs {
         let name = display_name(&p.label);
         let excerpt: String = p.text.chars().take(36).collect();
@@ -260,10 +265,10 @@ fn table(out: &mut Out, model: &Model, u: &Unit, colour: bool) -> Result<()> {
         } else {
             theme
         };
-        out.line(&format!(
+        line(&format!(
             "{:>5}  {theme}  {:.2}  {excerpt}{more}",
             p.index, p.confidence
-        ))?;
+        ));
     }
     // Character shares, the measure `compare` uses by default.
     let total: usize = u.paragraphs.iter().map(|p| p.chars).sum::<usize>().max(1);
@@ -289,7 +294,7 @@ fn table(out: &mut Out, model: &Model, u: &Unit, colour: bool) -> Result<()> {
             )
         })
         .collect();
-    out.line(&format!("  shares by characters: {}\n", shares.join("  ")))
+    line(&format!("  shares by characters: {}\n", shares.join("  ")))
 }
 
 fn ansi(label: &str) -> &'static str {

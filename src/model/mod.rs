@@ -192,6 +192,11 @@ impl Model {
         })
     }
 
+    /// The fitted vectorizer (vocabulary, idf and feature settings).
+    pub fn vectorizer(&self) -> &Vectorizer {
+        &self.vectorizer
+    }
+
     /// The TF-IDF vector of a paragraph (with its innermost heading as context).
     pub fn vectorize(&self, text: &str, heading: Option<&str>) -> SparseVec {
         self.vectorizer.transform(self.tokenizer(), text, heading)
