@@ -406,7 +406,7 @@ mod tests {
 
     #[test]
     fn heading_alone_split_or_numbered() {
-        let l = "(二)脱贫攻坚统揽全局,脱贫质量巩固提升";
+        let l = "(二)产业转型步伐加快,发展质量稳步提高";
         assert_eq!(
             shape(l),
             LineShape::Heading {
