@@ -78,8 +78,12 @@ fn io_detail(e: &std::io::Error) -> String {
         NotFound => {
             "no such file or folder; check the path (use `-` to read standard input)".into()
         }
-        PermissionDenied => "permission denied; check the file's permissions".into(),
+        PermissionDenied => {
+            "permission denied; check the permissions of the file and of its folder".into()
+        }
         IsADirectory => "this is a folder; give a file".into(),
+        NotADirectory => "a part of the path is a file, not a folder; check the path".into(),
+        ReadOnlyFilesystem => "the file system is read-only; write somewhere else".into(),
         StorageFull => "the disk is full; free some space and run again".into(),
         _ => e.to_string(),
     }

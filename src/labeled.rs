@@ -49,6 +49,12 @@ struct JsonSample {
 /// rows without a label are skipped (a sheet a person has only partly filled in).
 pub fn read(path: &Path, require_label: bool) -> Result<Vec<Sample>> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, "reading", e))?;
+    parse(bytes, path, require_label)
+}
+
+/// Parse labeled paragraphs from the bytes of a file; `path` names it in errors and its
+/// extension says the format.
+pub fn parse(bytes: Vec<u8>, path: &Path, require_label: bool) -> Result<Vec<Sample>> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
@@ -99,7 +105,13 @@ fn read_jsonl(path: &Path, text: &str, require_label: bool) -> Result<Vec<Sample
         let text = match raw.text {
             Some(serde_json::Value::String(s)) => s,
             Some(_) => return Err(Error::data(path, n, "`text` must be a string")),
-            None => return Err(Error::data(path, n, "missing field `text`")),
+            None => {
+                return Err(Error::data(
+                    path,
+                    n,
+                    "missing field `text`; give the paragraph as {\"text\": \"…\"}",
+                ))
+            }
         };
         let label = match raw.label {
             Some(serde_json::Value::String(s)) => Some(s),
@@ -163,7 +175,13 @@ fn read_csv(path: &Path, text: &str, require_label: bool) -> Result<Vec<Sample>>
     for rec in rdr.records() {
         let rec = rec.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line() as usize);
-            Error::data(path, line, format!("bad CSV row: {e}"))
+            Error::data(
+                path,
+                line,
+                format!(
+                    "bad CSV row ({e}); every row needs the header's columns, and a field holding commas, quotes or line breaks must be quoted"
+                ),
+            )
         })?;
         let n = rec.position().map_or(0, |p| p.line() as usize);
         let get = |c: Option<usize>| {
@@ -218,7 +236,11 @@ fn make(
         .filter(|l| !l.is_empty());
     let Some(label) = label else {
         if require_label {
-            return Err(Error::data(path, line, "missing or empty `label`"));
+            return Err(Error::data(
+                path,
+                line,
+                "missing or empty `label`; give the paragraph a label, or remove the line",
+            ));
         }
         return Ok(None);
     };
@@ -305,10 +327,25 @@ pub fn check_for_training(samples: &mut Vec<Sample>, min_per_label: usize) -> Re
         counts.entry(&s.label).or_insert((0, s)).0 += 1;
     }
     if counts.len() < 2 {
-        let only = counts.keys().next().copied().unwrap_or("none");
-        return Err(Error::Usage(format!(
-            "all training samples have the label `{only}`; a classifier needs at least two labels"
-        )));
+        let Some((only, (n, first))) = counts.iter().next() else {
+            return Err(Error::Usage(
+                "no training samples; give labeled paragraphs".into(),
+            ));
+        };
+        // A problem of the data, not of the command line: name the file(s) it came from.
+        let files: std::collections::BTreeSet<&Path> =
+            samples.iter().map(|s| s.file.as_path()).collect();
+        let also = match files.len() {
+            0 | 1 => String::new(),
+            2 => " and 1 other file".to_string(),
+            f => format!(" and {} other files", f - 1),
+        };
+        return Err(Error::file(
+            &first.file,
+            format!(
+                "all {n} training samples (in this file{also}) have the label `{only}`; a classifier needs at least two labels, so add paragraphs of another label"
+            ),
+        ));
     }
     for (label, (n, first)) in &counts {
         if *n < min_per_label {
@@ -346,7 +383,7 @@ mod tests {
             "{\"text\": \"甲\", \"label\": \"a\", \"also\": [\"b\"]}\n\n{\"text\": \"乙\"}\n",
         );
         let e = read(f.path(), true).unwrap_err().to_string();
-        assert!(e.ends_with(":3: missing or empty `label`"), "{e}");
+        assert!(e.contains(":3: missing or empty `label`"), "{e}");
         let f = file(".jsonl", "{\"text\": \"甲\", \"label\": \"a\"}\nnot json\n");
         assert!(read(f.path(), true)
             .unwrap_err()

@@ -24,6 +24,34 @@ pub const PCT: &str = "<pct>";
 /// Token that stands for an anonymised placeholder (`XX`, `2X18`, `**`).
 pub const PH: &str = "<ph>";
 
+/// One user-dictionary entry: word, frequency, part-of-speech tag.
+pub type DictEntry<'a> = (&'a str, Option<usize>, Option<&'a str>);
+
+/// The entries of a jieba user dictionary (`词 [频率] [词性]` per line; `#` comments), checked.
+pub fn dictionary_entries(dict: &str) -> Result<Vec<DictEntry<'_>>> {
+    let mut out = Vec::new();
+    for (n, line) in dict.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut parts = line.split_whitespace();
+        let Some(word) = parts.next() else { continue };
+        let freq = match parts.next() {
+            Some(f) => Some(f.parse::<usize>().map_err(|_| {
+                Error::data(
+                    "dictionary",
+                    n + 1,
+                    format!("`{f}` is not a frequency; write `词 频率 [词性]`"),
+                )
+            })?),
+            None => None,
+        };
+        out.push((word, freq, parts.next()));
+    }
+    Ok(out)
+}
+
 /// jieba plus a domain dictionary and stopwords.
 pub struct Tokenizer {
     jieba: Jieba,
@@ -36,24 +64,8 @@ impl Tokenizer {
     /// `hmm` turns on jieba's HMM for words in neither dictionary.
     pub fn new(dict: &str, stopwords: &str, hmm: bool) -> Result<Self> {
         let mut jieba = Jieba::new();
-        for (n, line) in dict.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let mut parts = line.split_whitespace();
-            let word = parts.next().expect("non-empty line");
-            let freq = match parts.next() {
-                Some(f) => Some(f.parse::<usize>().map_err(|_| {
-                    Error::data(
-                        "dictionary",
-                        n + 1,
-                        format!("`{f}` is not a frequency; write `词 频率 [词性]`"),
-                    )
-                })?),
-                None => None,
-            };
-            jieba.add_word(word, freq, parts.next());
+        for (word, freq, tag) in dictionary_entries(dict)? {
+            jieba.add_word(word, freq, tag);
         }
         let stopwords = stopwords
             .lines()
@@ -128,6 +140,10 @@ fn classify(w: &str) -> Kind {
     let Some(first) = chars.next() else {
         return Kind::Skip;
     };
+    // Most tokens are Chinese words: decide them without scanning.
+    if ('\u{4e00}'..='\u{9fff}').contains(&first) {
+        return Kind::Word;
+    }
     if w == "%" || w == "‰" || w == "％" {
         return Kind::Pct;
     }

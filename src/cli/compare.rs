@@ -89,6 +89,11 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(dir) = &args.out {
         check_out_dir(dir, args.force)?;
     }
+    // A bad --font is refused before anything is computed or written.
+    let fonts = match &args.out {
+        Some(_) => Some(Fonts::find(args.font.as_deref())?),
+        None => None,
+    };
     let model = load_model(args.model.as_deref())?;
     model.tokenizer();
     let opts = ClassifyOptions {
@@ -175,19 +180,26 @@ pub fn run(args: Args) -> Result<()> {
     };
     let shift_rows = shifts(&summaries, &labels, &model.data.terms, baseline, 8);
 
+    // The files first: when they cannot be written, nothing is printed either.
+    let written = match (&args.out, &fonts) {
+        (Some(dir), Some(fonts)) => Some((
+            dir,
+            write_outputs(
+                dir,
+                &args,
+                fonts,
+                &model,
+                &labels,
+                &reports,
+                &summaries,
+                &shift_rows,
+            )?,
+        )),
+        _ => None,
+    };
     let mut out = Out::new();
     out.write(&people_table(&summaries, &labels, args.by))?;
-
-    if let Some(dir) = &args.out {
-        let written = write_outputs(
-            dir,
-            &args,
-            &model,
-            &labels,
-            &reports,
-            &summaries,
-            &shift_rows,
-        )?;
+    if let Some((dir, written)) = written {
         out.line(&format!(
             "\nwrote {} files to {}",
             written.len(),
@@ -404,9 +416,7 @@ fn check_out_dir(dir: &Path, force: bool) -> Result<()> {
     if force || !dir.exists() {
         return Ok(());
     }
-    let ours: BTreeSet<String> = std::fs::read_to_string(dir.join(LEDGER))
-        .map(|s| s.lines().map(str::to_string).collect())
-        .unwrap_or_default();
+    let ours = read_ledger(dir);
     let foreign: Vec<&str> = OUTPUTS
         .iter()
         .copied()
@@ -424,10 +434,23 @@ fn check_out_dir(dir: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
+/// The names of the files earlier runs of `compare` wrote into `dir`.
+fn read_ledger(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_to_string(dir.join(LEDGER))
+        .map(|s| s.lines().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+fn write_ledger(dir: &Path, names: &BTreeSet<String>) -> Result<()> {
+    let text: String = names.iter().map(|n| format!("{n}\n")).collect();
+    write_atomic(&dir.join(LEDGER), text.as_bytes())
+}
+
 #[allow(clippy::too_many_arguments)]
 fn write_outputs(
     dir: &Path,
     args: &Args,
+    fonts: &Fonts,
     model: &crate::model::Model,
     labels: &[String],
     reports: &[ReportResult],
@@ -435,6 +458,11 @@ fn write_outputs(
     shift_rows: &[comparing::Shift],
 ) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "creating the folder", e))?;
+    // Claim our file names before writing any (`check_out_dir` has refused foreign files unless
+    // --force), so that files of a run that fails half-way can be overwritten by the next run.
+    let mut ours = read_ledger(dir);
+    ours.extend(OUTPUTS.iter().map(|f| f.to_string()));
+    write_ledger(dir, &ours)?;
     let mut written: Vec<PathBuf> = Vec::new();
     let put = |name: &str, bytes: &[u8], written: &mut Vec<PathBuf>| -> Result<()> {
         let p = dir.join(name);
@@ -464,7 +492,6 @@ fn write_outputs(
     )?;
 
     // Charts.
-    let fonts = Fonts::find(args.font.as_deref())?;
     let mut notes: Vec<String> = Vec::new();
     if let Some(w) = fonts.warning() {
         eprintln!("baogao: {w}");
@@ -505,7 +532,7 @@ fn write_outputs(
             .collect(),
         measure: args.by.chinese().to_string(),
     };
-    let drawn = charts::draw_all(&input, &fonts, dir)?;
+    let drawn = charts::draw_all(&input, fonts, dir)?;
     for s in &drawn.skipped {
         eprintln!("baogao: note: {s}");
         notes.push(s.clone());
@@ -562,14 +589,10 @@ fn write_outputs(
     });
     put("index.html", page.as_bytes(), &mut written)?;
 
-    let ledger: String = written
-        .iter()
-        .filter_map(|p| {
-            p.file_name()
-                .map(|f| f.to_string_lossy().into_owned() + "\n")
-        })
-        .collect();
-    write_atomic(&dir.join(LEDGER), ledger.as_bytes())?;
+    // Keep the names of the files that are there: this run's and those of earlier runs (PNGs
+    // drawn when a font was available stay ours).
+    ours.retain(|f| dir.join(f).exists());
+    write_ledger(dir, &ours)?;
     Ok(written)
 }
 

@@ -66,7 +66,7 @@ impl InputSettings {
     }
 }
 
-/// `1000`, `64K`, `256M`, `2G` as bytes.
+/// `1000`, `64K`, `256M`, `2G` as bytes (the value of `--max-file-size`).
 pub fn parse_size(s: &str) -> Result<u64> {
     let t = s.trim();
     let (num, mult) = match t.char_indices().last() {
@@ -84,7 +84,7 @@ pub fn parse_size(s: &str) -> Result<u64> {
     match num.trim().parse::<u64>() {
         Ok(n) if mult > 0 && n > 0 => Ok(n.saturating_mul(mult)),
         _ => Err(Error::Usage(format!(
-            "`{s}` is not a size; give bytes or a number with K, M or G, e.g. 512M"
+            "--max-file-size: `{s}` is not a size; give bytes or a number with K, M or G, e.g. 512M"
         ))),
     }
 }

@@ -80,11 +80,36 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             "is a folder; give a file name to write to",
         ));
     }
+    // A device or pipe (`/dev/stdout`, `/dev/full`) cannot be replaced by renaming (and as root
+    // the rename would replace the device node itself): write straight into it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            let t = meta.file_type();
+            if t.is_char_device() || t.is_fifo() {
+                let mut f = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map_err(|e| Error::io(path, "opening", e))?;
+                return f
+                    .write_all(bytes)
+                    .and_then(|_| f.flush())
+                    .map_err(|e| Error::io(path, "writing", e));
+            }
+            if !t.is_file() {
+                return Err(Error::file(
+                    path,
+                    "is not a regular file; give a file name to write to",
+                ));
+            }
+        }
+    }
     let mut tmp = tempfile::Builder::new()
         .prefix(".baogao-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, "creating a temporary file in", e))?;
+        .map_err(|e| Error::io(path, "writing (a temporary file beside it)", e))?;
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| Error::io(path, "writing", e))?;

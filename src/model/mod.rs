@@ -158,6 +158,40 @@ impl Model {
                 "the model data is inconsistent (label, term and weight counts differ); retrain the model",
             ));
         }
+        // `compare --adjust` indexes the cross-validated confusion matrix by label.
+        if let Some(cv) = &data.cv {
+            if cv.confusion.len() != k || cv.confusion.iter().any(|row| row.len() != k) {
+                return Err(Error::file(
+                    path,
+                    format!(
+                        "the model data is inconsistent (its cross-validated confusion matrix is not {k} × {k}, one row and column per label); retrain the model"
+                    ),
+                ));
+            }
+        }
+        let mut numbers = data
+            .idf
+            .iter()
+            .chain(&data.linear.intercepts)
+            .chain(data.linear.weights.iter().flatten());
+        if numbers.any(|x| !x.is_finite()) {
+            return Err(Error::file(
+                path,
+                "the model data is damaged (a weight is not a finite number); retrain the model",
+            ));
+        }
+        if !(data.temperature > 0.0 && data.temperature.is_finite()) {
+            return Err(Error::file(
+                path,
+                "the model's calibration temperature is not a positive number; retrain the model",
+            ));
+        }
+        if let Err(e) = crate::tokenizing::dictionary_entries(&data.dictionary) {
+            return Err(Error::file(
+                path,
+                format!("the dictionary stored in the model is damaged ({e}); retrain the model"),
+            ));
+        }
         Ok(Model::from_data(data, None))
     }
 
@@ -224,27 +258,33 @@ impl Model {
     pub fn explain(&self, x: &SparseVec, label: usize, n: usize) -> Vec<TermWeight> {
         let w = &self.data.linear.weights;
         let k = w.len() as f32;
-        let mut c: Vec<TermWeight> = x
+        let terms = &self.data.terms;
+        let mut c: Vec<(usize, f32)> = x
             .idx
             .iter()
             .zip(&x.val)
             .map(|(&i, &v)| {
                 let i = i as usize;
                 let mean = w.iter().map(|row| row[i]).sum::<f32>() / k;
-                TermWeight {
-                    term: self.data.terms[i].clone(),
-                    weight: v * (w[label][i] - mean),
-                }
+                (i, v * (w[label][i] - mean))
             })
-            .filter(|t| t.weight > 0.0)
+            .filter(|&(_, c)| c > 0.0)
             .collect();
-        c.sort_by(|a, b| {
-            b.weight
-                .total_cmp(&a.weight)
-                .then_with(|| a.term.cmp(&b.term))
-        });
-        c.truncate(n);
-        c
+        let order = |a: &(usize, f32), b: &(usize, f32)| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| terms[a.0].cmp(&terms[b.0]))
+        };
+        if n < c.len() {
+            c.select_nth_unstable_by(n, order);
+            c.truncate(n);
+        }
+        c.sort_by(order);
+        c.into_iter()
+            .map(|(i, weight)| TermWeight {
+                term: terms[i].clone(),
+                weight,
+            })
+            .collect()
     }
 
     /// The terms whose weight favours `label` most (relative to the mean over labels).

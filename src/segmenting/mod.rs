@@ -355,11 +355,14 @@ impl<'a> Segmenter<'a> {
     fn front_line(&mut self, norm: &str) {
         match front::classify(norm) {
             FrontLine::Title => {
-                let t = norm.to_string();
-                self.meta.title = Some(match self.meta.title.take() {
-                    Some(prev) => format!("{prev} {t}"),
-                    None => t,
-                });
+                // Appended in place: a file of many short lines must not cost quadratic time.
+                match &mut self.meta.title {
+                    Some(title) => {
+                        title.push(' ');
+                        title.push_str(norm);
+                    }
+                    None => self.meta.title = Some(norm.to_string()),
+                }
             }
             FrontLine::Dateline { date, place } => {
                 if let Some(Date { year, month, day }) = date {
