@@ -121,6 +121,26 @@ fn main() {
             .sum::<usize>()
     });
 
+    // One core, from text to label in one pass (what `classify` does per paragraph).
+    let (t_text_to_label, _) = best(runs, || {
+        paragraphs
+            .iter()
+            .map(|(t, h)| model.predict(t, *h).0.label)
+            .sum::<usize>()
+    });
+
+    let (t_split, _) = best(runs, || {
+        paragraphs
+            .iter()
+            .map(|(t, h)| {
+                let toks = Tokens::of(tok, t, h.filter(|_| use_heading));
+                model
+                    .predict_vec(&model.vectorizer().transform_tokens(&toks))
+                    .label
+            })
+            .sum::<usize>()
+    });
+
     // All cores: jieba-rs alone, and the whole classification of each report.
     let mut jieba = jieba_rs::Jieba::new();
     jieba
@@ -187,6 +207,11 @@ fn main() {
     println!("  of which jieba_only_mb_per_s: {:.2}", mb / t_jieba_one);
     println!("stage_vectorize_mb_per_s: {:.2}", mb / t_vec);
     println!("stage_predict_mb_per_s: {:.2}", mb / t_pred);
+    println!(
+        "text_to_label_one_core_mb_per_s: {:.2}",
+        mb / t_text_to_label
+    );
+    println!("text_to_label_two_pass_mb_per_s: {:.2}", mb / t_split);
     println!("all_cores_jieba_only_mb_per_s: {:.2}", mb / t_jieba_all);
     println!("all_cores_classify_mb_per_s: {:.2}", mb / t_classify_all);
     println!(

@@ -182,26 +182,64 @@ fn format_unit(buf: &mut String, model: &Model, u: &Unit, format: Format, colour
 
 /// The JSON Lines record (field names and order are documented in the README).
 pub fn jsonl_record(model: &Model, report: &str, p: &Classified) -> String {
-    let mut scores = serde_json::Map::new();
-    for (l, &pr) in model.labels().iter().zip(&p.probs) {
-        scores.insert(l.clone(), round(pr).into());
+    let rec = Record {
+        report,
+        index: p.index,
+        heading_path: &p.heading_path,
+        text: &p.text,
+        label: &p.label,
+        confidence: round(p.confidence),
+        abstained: p.abstained,
+        scores: Scores {
+            labels: model.labels(),
+            probs: &p.probs,
+        },
+        top_terms: p
+            .top_terms
+            .iter()
+            .map(|t| Term {
+                term: &t.term,
+                weight: round(t.weight),
+            })
+            .collect(),
+    };
+    serde_json::to_string(&rec).expect("a record serializes")
+}
+
+#[derive(serde::Serialize)]
+struct Record<'a> {
+    report: &'a str,
+    index: usize,
+    heading_path: &'a [String],
+    text: &'a str,
+    label: &'a str,
+    confidence: f64,
+    abstained: bool,
+    scores: Scores<'a>,
+    top_terms: Vec<Term<'a>>,
+}
+
+/// Probabilities as an object keyed by label, in the model's label order.
+struct Scores<'a> {
+    labels: &'a [String],
+    probs: &'a [f32],
+}
+
+impl serde::Serialize for Scores<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.labels.len()))?;
+        for (l, &p) in self.labels.iter().zip(self.probs) {
+            m.serialize_entry(l, &round(p))?;
+        }
+        m.end()
     }
-    let terms: Vec<serde_json::Value> = p
-        .top_terms
-        .iter()
-        .map(|t| serde_json::json!({"term": t.term, "weight": round(t.weight)}))
-        .collect();
-    let mut rec = serde_json::Map::new();
-    rec.insert("report".into(), report.into());
-    rec.insert("index".into(), p.index.into());
-    rec.insert("heading_path".into(), p.heading_path.clone().into());
-    rec.insert("text".into(), p.text.clone().into());
-    rec.insert("label".into(), p.label.clone().into());
-    rec.insert("confidence".into(), round(p.confidence).into());
-    rec.insert("abstained".into(), p.abstained.into());
-    rec.insert("scores".into(), scores.into());
-    rec.insert("top_terms".into(), terms.into());
-    serde_json::Value::Object(rec).to_string()
+}
+
+#[derive(serde::Serialize)]
+struct Term<'a> {
+    term: &'a str,
+    weight: f64,
 }
 
 fn round(x: f32) -> f64 {

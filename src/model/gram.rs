@@ -88,21 +88,15 @@ fn cholesky(mut a: Array2<f64>) -> Result<Array2<f64>> {
         }
         let rest = k + b;
         if rest < n {
-            let l11 = a.slice(s![k..rest, k..rest]).to_owned();
-            // The panel below: A21 ← A21 L11⁻ᵀ, one row at a time (forward substitution).
-            let data = a.as_slice_mut().expect("standard layout");
-            data[rest * n..].par_chunks_mut(n).for_each(|full| {
-                let row = &mut full[k..rest];
-                for j in 0..b {
-                    let mut s = row[j];
-                    for p in 0..j {
-                        s -= l11[(j, p)] * row[p];
-                    }
-                    row[j] = s / l11[(j, j)];
-                }
-            });
-            // The trailing matrix: A22 ← A22 − A21 A21ᵀ, lower block rows only.
+            // The panel below: A21 ← A21 L11⁻ᵀ, as one matrix product with the inverse of the
+            // small triangular block.
+            let inv = lower_inverse(&a.slice(s![k..rest, k..rest]).to_owned());
             let panel = a.slice(s![rest.., k..rest]).to_owned();
+            let mut solved = Array2::<f64>::zeros(panel.dim());
+            ndarray::linalg::general_mat_mul(1.0, &panel, &inv.t(), 0.0, &mut solved);
+            a.slice_mut(s![rest.., k..rest]).assign(&solved);
+            // The trailing matrix: A22 ← A22 − A21 A21ᵀ, lower block rows only.
+            let panel = solved;
             let m = n - rest;
             let mut i0 = 0;
             while i0 < m {
@@ -122,6 +116,23 @@ fn cholesky(mut a: Array2<f64>) -> Result<Array2<f64>> {
         }
     }
     Ok(a)
+}
+
+/// The inverse of a small lower-triangular matrix (column by column forward substitution).
+fn lower_inverse(l: &Array2<f64>) -> Array2<f64> {
+    let b = l.nrows();
+    let mut inv = Array2::<f64>::zeros((b, b));
+    for c in 0..b {
+        inv[(c, c)] = 1.0 / l[(c, c)];
+        for i in c + 1..b {
+            let mut s = 0.0;
+            for p in c..i {
+                s -= l[(i, p)] * inv[(p, c)];
+            }
+            inv[(i, c)] = s / l[(i, i)];
+        }
+    }
+    inv
 }
 
 /// The fitted weights `β` over the factor's columns (one row of n per label) mapped back to
