@@ -70,14 +70,18 @@ pub enum Error {
         "{failed} of {total} inputs failed (see the messages above); the others were processed"
     )]
     Partial { failed: usize, total: usize },
+
+    /// Every one of several inputs failed; each failure was reported as it happened.
+    #[error(
+        "none of the {total} inputs could be read (see the messages above); fix them and run again"
+    )]
+    AllFailed { total: usize },
 }
 
 fn io_detail(e: &std::io::Error) -> String {
     use std::io::ErrorKind::*;
     match e.kind() {
-        NotFound => {
-            "no such file or folder; check the path (use `-` to read standard input)".into()
-        }
+        NotFound => "no such file or folder; check the path".into(),
         PermissionDenied => {
             "permission denied; check the permissions of the file and of its folder".into()
         }

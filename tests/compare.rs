@@ -317,3 +317,28 @@ fn html_renders_in_headless_chromium_and_report_text_never_runs() {
         "report text became an element"
     );
 }
+
+#[test]
+fn nothing_readable_is_a_failure_not_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("空甲.txt");
+    let b = dir.path().join("空乙.txt");
+    fs::write(&a, "").unwrap();
+    fs::write(&b, "   \n").unwrap();
+    let out = dir.path().join("out");
+    let r = baogao(&[
+        "compare",
+        "--out",
+        out.to_str().unwrap(),
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("空甲.txt") && r.stderr.contains("空乙.txt"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("none of the 2 inputs"), "{}", r.stderr);
+    assert!(!out.exists(), "no output folder for a failed run");
+}

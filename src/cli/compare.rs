@@ -136,9 +136,7 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     if reports.is_empty() {
-        return Err(Error::Usage(
-            "no report could be read; nothing to compare".into(),
-        ));
+        return Err(Error::AllFailed { total: jobs.len() });
     }
     disambiguate(&mut reports);
     if args.manifest.is_none() {
