@@ -158,6 +158,54 @@ pub struct Vectorizer {
     pub terms: Vec<String>,
     pub idf: Vec<f32>,
     index: HashMap<String, u32>,
+    /// The same vocabulary keyed by word ids, for one-pass vectorizing: one string lookup per
+    /// token instead of one per unigram, bigram and heading term.
+    words: WordIndex,
+}
+
+/// Word → id for every word in some term, and each kind of term by word ids.
+#[derive(Debug, Clone, Default)]
+struct WordIndex {
+    ids: HashMap<Box<str>, u32>,
+    /// Feature of the unigram, per word id (`NONE` if not a term).
+    unigram: Vec<u32>,
+    /// Feature of the heading word `^w`, per word id.
+    heading: Vec<u32>,
+    /// Feature of the bigram `a b`, keyed by `(a << 32) | b`.
+    bigram: HashMap<u64, u32>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl WordIndex {
+    fn new(terms: &[String]) -> WordIndex {
+        let mut w = WordIndex::default();
+        for (f, t) in terms.iter().enumerate() {
+            let f = f as u32;
+            if let Some(h) = t.strip_prefix('^') {
+                let id = w.id(h);
+                w.heading[id as usize] = f;
+            } else if let Some((a, b)) = t.split_once(' ') {
+                let (a, b) = (w.id(a), w.id(b));
+                w.bigram.insert(((a as u64) << 32) | b as u64, f);
+            } else {
+                let id = w.id(t);
+                w.unigram[id as usize] = f;
+            }
+        }
+        w
+    }
+
+    fn id(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = self.unigram.len() as u32;
+        self.ids.insert(word.into(), id);
+        self.unigram.push(NONE);
+        self.heading.push(NONE);
+        id
+    }
 }
 
 impl Vectorizer {
@@ -246,6 +294,7 @@ impl Vectorizer {
 
     /// Rebuild a vectorizer from stored terms and IDF.
     pub fn from_parts(settings: FeatureSettings, terms: Vec<String>, idf: Vec<f32>) -> Vectorizer {
+        let words = WordIndex::new(&terms);
         let index = terms
             .iter()
             .enumerate()
@@ -256,6 +305,7 @@ impl Vectorizer {
             terms,
             idf,
             index,
+            words,
         }
     }
 
@@ -285,32 +335,31 @@ impl Vectorizer {
     /// vector as `transform_tokens(&Tokens::of(..))`, with no allocation per token.
     pub fn transform(&self, tokenizer: &Tokenizer, text: &str, heading: Option<&str>) -> SparseVec {
         let s = &self.settings;
+        let w = &self.words;
         let mut counts: Vec<(u32, f32)> = Vec::with_capacity(text.len() / 4);
-        let mut prev = String::new();
-        let mut key = String::new();
-        tokenizer.each_token(text, |w| {
-            if let Some(&i) = self.index.get(w) {
-                counts.push((i, 1.0));
-            }
-            if s.bigrams && !prev.is_empty() {
-                key.clear();
-                key.push_str(&prev);
-                key.push(' ');
-                key.push_str(w);
-                if let Some(&i) = self.index.get(key.as_str()) {
-                    counts.push((i, 1.0));
+        let mut prev: Option<u32> = None;
+        tokenizer.each_token(text, |t| {
+            let id = w.ids.get(t).copied();
+            if let Some(id) = id {
+                let f = w.unigram[id as usize];
+                if f != NONE {
+                    counts.push((f, 1.0));
+                }
+                if let (true, Some(p)) = (s.bigrams, prev) {
+                    if let Some(&f) = w.bigram.get(&(((p as u64) << 32) | id as u64)) {
+                        counts.push((f, 1.0));
+                    }
                 }
             }
-            prev.clear();
-            prev.push_str(w);
+            prev = id;
         });
         if let Some(h) = heading.filter(|_| s.heading_weight > 0.0) {
-            tokenizer.each_token(h, |w| {
-                key.clear();
-                key.push('^');
-                key.push_str(w);
-                if let Some(&i) = self.index.get(key.as_str()) {
-                    counts.push((i, s.heading_weight));
+            tokenizer.each_token(h, |t| {
+                if let Some(&id) = w.ids.get(t) {
+                    let f = w.heading[id as usize];
+                    if f != NONE {
+                        counts.push((f, s.heading_weight));
+                    }
                 }
             });
         }

@@ -99,3 +99,35 @@ fn default_model_meets_the_promised_accuracy_on_gold_paragraphs() {
         assert!(l["f1"].as_f64().unwrap() >= 0.65, "{l}");
     }
 }
+
+/// The one-pass vectorizer `classify` uses gives exactly the vectors training's two-pass path
+/// gives, on real paragraphs and headings.
+#[test]
+fn one_pass_vectors_equal_training_vectors_on_real_text() {
+    use baogao::features::Tokens;
+    use baogao::reading::{read_path, ReadOptions};
+    use baogao::segmenting::{segment, SegmentOptions};
+    let model = baogao::model::Model::builtin().unwrap();
+    let tok = model.tokenizer();
+    let mut files = vec![fixture("lanxi_2019.txt")];
+    if let Some(c) = corpus() {
+        for i in 1..=4 {
+            files.push(c.join(format!("seed/seed-{i}.txt")));
+        }
+    }
+    let mut checked = 0;
+    for f in files {
+        let doc = read_path(&f, &ReadOptions::default()).unwrap();
+        let report = segment(&doc, &SegmentOptions::default()).unwrap();
+        for p in &report.paragraphs {
+            let heading = p.heading_path.last().map(String::as_str);
+            let one = model.vectorizer().transform(tok, &p.text, heading);
+            let two = model
+                .vectorizer()
+                .transform_tokens(&Tokens::of(tok, &p.text, heading));
+            assert_eq!(one, two, "{}", p.text);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 16);
+}
