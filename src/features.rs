@@ -157,9 +157,8 @@ pub struct Vectorizer {
     /// Feature names: `词`, `词 词` (bigram) or `^词` (heading word).
     pub terms: Vec<String>,
     pub idf: Vec<f32>,
-    index: HashMap<String, u32>,
-    /// The same vocabulary keyed by word ids, for one-pass vectorizing: one string lookup per
-    /// token instead of one per unigram, bigram and heading term.
+    /// The vocabulary keyed by word ids: one string lookup per token instead of one per
+    /// unigram, bigram and heading term.
     words: WordIndex,
 }
 
@@ -176,6 +175,51 @@ struct WordIndex {
 }
 
 const NONE: u32 = u32::MAX;
+
+/// Feature occurrences of one paragraph, fed a token at a time.
+struct Counter<'a> {
+    v: &'a Vectorizer,
+    /// The previous body token's word id (`None` when it is in no term, so no bigram follows).
+    prev: Option<u32>,
+    counts: Vec<(u32, f32)>,
+}
+
+impl<'a> Counter<'a> {
+    fn new(v: &'a Vectorizer, capacity: usize) -> Counter<'a> {
+        Counter {
+            v,
+            prev: None,
+            counts: Vec::with_capacity(capacity),
+        }
+    }
+
+    fn body(&mut self, token: &str) {
+        let w = &self.v.words;
+        let id = w.ids.get(token).copied();
+        if let Some(id) = id {
+            let f = w.unigram[id as usize];
+            if f != NONE {
+                self.counts.push((f, 1.0));
+            }
+            if let (true, Some(p)) = (self.v.settings.bigrams, self.prev) {
+                if let Some(&f) = w.bigram.get(&(((p as u64) << 32) | id as u64)) {
+                    self.counts.push((f, 1.0));
+                }
+            }
+        }
+        self.prev = id;
+    }
+
+    fn heading(&mut self, token: &str) {
+        let w = &self.v.words;
+        if let Some(&id) = w.ids.get(token) {
+            let f = w.heading[id as usize];
+            if f != NONE {
+                self.counts.push((f, self.v.settings.heading_weight));
+            }
+        }
+    }
+}
 
 impl WordIndex {
     fn new(terms: &[String]) -> WordIndex {
@@ -295,16 +339,10 @@ impl Vectorizer {
     /// Rebuild a vectorizer from stored terms and IDF.
     pub fn from_parts(settings: FeatureSettings, terms: Vec<String>, idf: Vec<f32>) -> Vectorizer {
         let words = WordIndex::new(&terms);
-        let index = terms
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.clone(), i as u32))
-            .collect();
         Vectorizer {
             settings,
             terms,
             idf,
-            index,
             words,
         }
     }
@@ -321,49 +359,23 @@ impl Vectorizer {
 
     /// The TF-IDF vector of a tokenized paragraph.
     pub fn transform_tokens(&self, doc: &Tokens) -> SparseVec {
-        let s = &self.settings;
-        let mut counts: Vec<(u32, f32)> = Vec::with_capacity(doc.body.len() * 2);
-        doc.terms(s.bigrams, s.heading_weight > 0.0, |t, is_heading| {
-            if let Some(&i) = self.index.get(t) {
-                counts.push((i, if is_heading { s.heading_weight } else { 1.0 }));
-            }
-        });
-        self.weigh(counts)
+        let mut c = Counter::new(self, doc.body.len() * 2);
+        doc.body.iter().for_each(|w| c.body(w));
+        if self.settings.heading_weight > 0.0 {
+            doc.heading.iter().for_each(|w| c.heading(w));
+        }
+        self.weigh(c.counts)
     }
 
     /// Tokenize and vectorize a paragraph in one pass, without keeping its tokens: the same
     /// vector as `transform_tokens(&Tokens::of(..))`, with no allocation per token.
     pub fn transform(&self, tokenizer: &Tokenizer, text: &str, heading: Option<&str>) -> SparseVec {
-        let s = &self.settings;
-        let w = &self.words;
-        let mut counts: Vec<(u32, f32)> = Vec::with_capacity(text.len() / 4);
-        let mut prev: Option<u32> = None;
-        tokenizer.each_token(text, |t| {
-            let id = w.ids.get(t).copied();
-            if let Some(id) = id {
-                let f = w.unigram[id as usize];
-                if f != NONE {
-                    counts.push((f, 1.0));
-                }
-                if let (true, Some(p)) = (s.bigrams, prev) {
-                    if let Some(&f) = w.bigram.get(&(((p as u64) << 32) | id as u64)) {
-                        counts.push((f, 1.0));
-                    }
-                }
-            }
-            prev = id;
-        });
-        if let Some(h) = heading.filter(|_| s.heading_weight > 0.0) {
-            tokenizer.each_token(h, |t| {
-                if let Some(&id) = w.ids.get(t) {
-                    let f = w.heading[id as usize];
-                    if f != NONE {
-                        counts.push((f, s.heading_weight));
-                    }
-                }
-            });
+        let mut c = Counter::new(self, text.len() / 4);
+        tokenizer.each_token(text, |w| c.body(w));
+        if let Some(h) = heading.filter(|_| self.settings.heading_weight > 0.0) {
+            tokenizer.each_token(h, |w| c.heading(w));
         }
-        self.weigh(counts)
+        self.weigh(c.counts)
     }
 
     /// Term counts (feature, weight per occurrence) → an L2-normalised TF-IDF vector.
@@ -443,6 +455,24 @@ mod tests {
         }
     }
 
+    /// The vector built the plain way: every term string `Tokens::terms` yields, looked up by name.
+    fn by_term_strings(v: &Vectorizer, d: &Tokens) -> SparseVec {
+        let index: std::collections::HashMap<&str, u32> = v
+            .terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.as_str(), i as u32))
+            .collect();
+        let s = &v.settings;
+        let mut counts = Vec::new();
+        d.terms(s.bigrams, s.heading_weight > 0.0, |t, is_heading| {
+            if let Some(&i) = index.get(t) {
+                counts.push((i, if is_heading { s.heading_weight } else { 1.0 }));
+            }
+        });
+        v.weigh(counts)
+    }
+
     #[test]
     fn one_pass_transform_equals_tokens_then_transform() {
         let tok = Tokenizer::builtin();
@@ -470,6 +500,7 @@ mod tests {
         let v = Vectorizer::fit(&docs, &[0, 1, 0, 1], 2, &settings).unwrap();
         for ((t, h), d) in texts.iter().zip(&docs) {
             assert_eq!(v.transform(tok, t, *h), v.transform_tokens(d), "{t}");
+            assert_eq!(v.transform_tokens(d), by_term_strings(&v, d), "{t}");
         }
     }
 
