@@ -8,14 +8,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const LABELS: [&str; 6] = [
-    "sanitation",
-    "poverty",
-    "industry",
-    "party",
-    "stability",
-    "other",
-];
+/// The codebook's six labels, as the library knows them.
+const LABELS: [&str; 6] = baogao::themes::THEME_IDS;
 const LEVELS: [&str; 6] = [
     "township", "county", "city", "province", "national", "party",
 ];
