@@ -40,21 +40,37 @@ struct JsonSample {
     #[serde(default)]
     heading: Option<String>,
     #[serde(default)]
+    heading_path: Option<Vec<String>>,
+    /// Present in rows of a sheet written by `baogao sheet` or `baogao suggest`.
+    #[serde(default)]
+    suggested: Option<serde_json::Value>,
+    #[serde(default)]
     report: Option<String>,
     #[serde(default)]
     also: Option<Vec<String>>,
 }
 
-/// Read labeled paragraphs from a `.jsonl`/`.json` or `.csv` file. With `require_label` false,
-/// rows without a label are skipped (a sheet a person has only partly filled in).
-pub fn read(path: &Path, require_label: bool) -> Result<Vec<Sample>> {
+/// The labeled paragraphs of one file.
+#[derive(Debug, Clone)]
+pub struct LabeledFile {
+    pub samples: Vec<Sample>,
+    /// True for a sheet written by `baogao sheet`/`suggest` (it has a `suggested` column).
+    pub sheet: bool,
+    /// Rows without a label that were skipped (rows of a sheet nobody has filled in yet).
+    pub unlabeled: usize,
+}
+
+/// Read labeled paragraphs from a `.jsonl`/`.json` or `.csv` file. Rows without a label are
+/// skipped when `require_label` is false, and always in a sheet (a sheet is labeled a little at
+/// a time: only the rows a person filled in count).
+pub fn read(path: &Path, require_label: bool) -> Result<LabeledFile> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, "reading", e))?;
     parse(bytes, path, require_label)
 }
 
 /// Parse labeled paragraphs from the bytes of a file; `path` names it in errors and its
 /// extension says the format.
-pub fn parse(bytes: Vec<u8>, path: &Path, require_label: bool) -> Result<Vec<Sample>> {
+pub fn parse(bytes: Vec<u8>, path: &Path, require_label: bool) -> Result<LabeledFile> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
@@ -69,7 +85,7 @@ pub fn parse(bytes: Vec<u8>, path: &Path, require_label: bool) -> Result<Vec<Sam
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    let samples =
+    let file =
         match ext.as_str() {
             "csv" => read_csv(path, text, require_label)?,
             "jsonl" | "json" | "ndjson" => read_jsonl(path, text, require_label)?,
@@ -79,17 +95,27 @@ pub fn parse(bytes: Vec<u8>, path: &Path, require_label: bool) -> Result<Vec<Sam
                  or a .csv file with `text` and `label` columns",
             )),
         };
-    if samples.is_empty() {
+    if file.samples.is_empty() {
         return Err(Error::file(
             path,
-            "no labeled paragraphs in this file; each line needs a `text` and a `label`",
+            if file.unlabeled > 0 {
+                format!(
+                    "none of the {} rows has a label yet; fill in the `label` column of the rows \
+                     you have read (rows left empty are skipped)",
+                    file.unlabeled
+                )
+            } else {
+                "no labeled paragraphs in this file; each line needs a `text` and a `label`".into()
+            },
         ));
     }
-    Ok(samples)
+    Ok(file)
 }
 
-fn read_jsonl(path: &Path, text: &str, require_label: bool) -> Result<Vec<Sample>> {
+fn read_jsonl(path: &Path, text: &str, require_label: bool) -> Result<LabeledFile> {
     let mut out = Vec::new();
+    let mut sheet = false;
+    let mut unlabeled = 0;
     for (n, line) in text.lines().enumerate() {
         let n = n + 1;
         if line.trim().is_empty() {
@@ -118,23 +144,33 @@ fn read_jsonl(path: &Path, text: &str, require_label: bool) -> Result<Vec<Sample
             Some(serde_json::Value::Null) | None => None,
             Some(_) => return Err(Error::data(path, n, "`label` must be a string")),
         };
-        if let Some(s) = make(
+        let in_sheet = raw.suggested.is_some();
+        sheet |= in_sheet;
+        let heading = raw
+            .heading
+            .or_else(|| raw.heading_path.and_then(|p| p.last().cloned()));
+        match make(
             path,
             n,
             text,
             label,
-            raw.heading,
+            heading,
             raw.report,
             raw.also.unwrap_or_default(),
-            require_label,
+            require_label && !in_sheet,
         )? {
-            out.push(s);
+            Some(s) => out.push(s),
+            None => unlabeled += 1,
         }
     }
-    Ok(out)
+    Ok(LabeledFile {
+        samples: out,
+        sheet,
+        unlabeled,
+    })
 }
 
-fn read_csv(path: &Path, text: &str, require_label: bool) -> Result<Vec<Sample>> {
+fn read_csv(path: &Path, text: &str, require_label: bool) -> Result<LabeledFile> {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(text.as_bytes());
@@ -171,6 +207,9 @@ fn read_csv(path: &Path, text: &str, require_label: bool) -> Result<Vec<Sample>>
     let heading_col = col(&["heading", "heading_path", "标题"]);
     let report_col = col(&["report", "报告"]);
     let also_col = col(&["also"]);
+    let sheet = col(&["suggested"]).is_some();
+    let require_label = require_label && !sheet;
+    let mut unlabeled = 0;
     let mut out = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| {
@@ -190,7 +229,11 @@ fn read_csv(path: &Path, text: &str, require_label: bool) -> Result<Vec<Sample>>
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
         };
-        let text = rec.get(text_col).unwrap_or("").to_string();
+        let mut text = rec.get(text_col).unwrap_or("").to_string();
+        if sheet {
+            // Undo the apostrophe `baogao sheet` put before a cell a spreadsheet would run.
+            text = crate::spreadsheet::unsafe_cell(&text).to_string();
+        }
         let heading = get(heading_col).map(|h| {
             // `heading_path` columns hold the path joined with ` > `: keep the innermost.
             h.rsplit(" > ").next().unwrap_or(&h).to_string()
@@ -204,7 +247,7 @@ fn read_csv(path: &Path, text: &str, require_label: bool) -> Result<Vec<Sample>>
                     .collect()
             })
             .unwrap_or_default();
-        if let Some(s) = make(
+        match make(
             path,
             n,
             text,
@@ -214,10 +257,15 @@ fn read_csv(path: &Path, text: &str, require_label: bool) -> Result<Vec<Sample>>
             also,
             require_label,
         )? {
-            out.push(s);
+            Some(s) => out.push(s),
+            None => unlabeled += 1,
         }
     }
-    Ok(out)
+    Ok(LabeledFile {
+        samples: out,
+        sheet,
+        unlabeled,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -275,7 +323,7 @@ fn make(
 pub fn read_all(paths: &[PathBuf], require_label: bool) -> Result<Vec<Sample>> {
     let mut out = Vec::new();
     for p in paths {
-        out.extend(read(p, require_label)?);
+        out.extend(read(p, require_label)?.samples);
     }
     Ok(out)
 }
@@ -402,7 +450,7 @@ mod tests {
             ".csv",
             "\u{feff}text,label,heading\n\"第一段，含逗号\n和换行\",industry,（一）工业\n第二段,party,\n",
         );
-        let s = read(f.path(), true).unwrap();
+        let s = read(f.path(), true).unwrap().samples;
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].text, "第一段，含逗号\n和换行");
         assert_eq!(s[0].heading.as_deref(), Some("（一）工业"));
@@ -410,6 +458,36 @@ mod tests {
         let f = file(".csv", "paragraph,theme\n甲,a\n");
         let e = read(f.path(), true).unwrap_err().to_string();
         assert!(e.contains(":1: no `text` column"), "{e}");
+    }
+
+    #[test]
+    fn sheets_skip_rows_nobody_labeled() {
+        let f = file(
+            ".csv",
+            "\u{feff}report,index,heading_path,text,suggested,confidence,label\n\
+             甲,0,一、总体 > （一）环境,第一段,industry,0.61,环保\n\
+             甲,1,,第二段,other,0.40,\n",
+        );
+        let r = read(f.path(), true).unwrap();
+        assert!(r.sheet);
+        assert_eq!((r.samples.len(), r.unlabeled), (1, 1));
+        assert_eq!(r.samples[0].label, "环保");
+        assert_eq!(r.samples[0].heading.as_deref(), Some("（一）环境"));
+        assert_eq!(r.samples[0].report.as_deref(), Some("甲"));
+        // Not a sheet: an empty label is still an error where labels are required.
+        let f = file(".csv", "text,label\n第一段,a\n第二段,\n");
+        assert!(read(f.path(), true).is_err());
+        let f = file(
+            ".jsonl",
+            "{\"text\":\"甲\",\"heading_path\":[\"一、\",\"（一）\"],\"suggested\":\"a\",\"label\":null}\n\
+             {\"text\":\"乙\",\"heading_path\":[\"一、\"],\"suggested\":\"a\",\"label\":\"b\"}\n",
+        );
+        let r = read(f.path(), true).unwrap();
+        assert_eq!((r.samples.len(), r.unlabeled), (1, 1));
+        assert_eq!(r.samples[0].heading.as_deref(), Some("一、"));
+        let f = file(".csv", "text,suggested,label\n甲,a,\n");
+        let e = read(f.path(), true).unwrap_err().to_string();
+        assert!(e.contains("none of the 1 rows has a label yet"), "{e}");
     }
 
     #[test]

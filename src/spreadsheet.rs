@@ -12,6 +12,22 @@ pub fn safe_cell(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// Undo [`safe_cell`]: drop the apostrophe before a leading `=`, `+`, `-`, `@`, tab or carriage
+/// return.
+pub fn unsafe_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest)
+            if matches!(
+                rest.chars().next(),
+                Some('=' | '+' | '-' | '@' | '\t' | '\r')
+            ) =>
+        {
+            rest
+        }
+        _ => cell,
+    }
+}
+
 /// One CSV line (without the line end): fields quoted where needed and made formula-safe.
 pub fn csv_line<S: AsRef<str>>(fields: &[S]) -> String {
     let mut w = csv::WriterBuilder::new()
@@ -34,6 +50,9 @@ mod tests {
         assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(safe_cell("——经济"), "——经济");
         assert_eq!(safe_cell("0.5"), "0.5");
+        for c in ["=1+1", "-3", "'x", "普通"] {
+            assert_eq!(unsafe_cell(&safe_cell(c)), c);
+        }
         assert_eq!(
             csv_line(&["a,b", "=1+1", "说\"明\""]),
             "\"a,b\",'=1+1,\"说\"\"明\"\"\""

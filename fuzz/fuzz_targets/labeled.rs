@@ -8,4 +8,5 @@ fuzz_target!(|data: &[u8]| {
     let _ = parse(data.to_vec(), Path::new("fuzz.jsonl"), true);
     let _ = parse(data.to_vec(), Path::new("fuzz.csv"), true);
     let _ = parse(data.to_vec(), Path::new("fuzz.csv"), false);
+    let _ = parse(data.to_vec(), Path::new("fuzz.jsonl"), false);
 });

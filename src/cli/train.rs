@@ -11,7 +11,8 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Labeled paragraphs: .jsonl ({"text", "label", "heading", "report"} per line) or .csv
-    /// (text,label[,heading,report]) files, or folders of them
+    /// (text,label[,heading,report]) files, or folders of them; in a sheet from `baogao sheet`
+    /// or `baogao suggest`, only the rows with a label are used
     #[arg(required = true, value_name = "DATA")]
     pub data: Vec<PathBuf>,
     /// Where to write the model
@@ -30,7 +31,19 @@ pub struct Args {
 pub fn run(args: Args) -> Result<()> {
     let training = args.train.resolve(args.folds)?;
     let files = data_files(&args.data)?;
-    let mut samples = labeled::read_all(&files, true)?;
+    let mut samples = Vec::new();
+    for f in &files {
+        let read = labeled::read(f, true)?;
+        if read.sheet && read.unlabeled > 0 {
+            eprintln!(
+                "baogao: note: {}: {} labeled rows used, {} rows without a label skipped",
+                f.display(),
+                read.samples.len(),
+                read.unlabeled
+            );
+        }
+        samples.extend(read.samples);
+    }
     let checked = labeled::check_for_training(&mut samples, training.settings.get().min_per_label)?;
     for (kept, dropped) in checked.dropped_duplicates.iter().take(5) {
         eprintln!("baogao: note: {dropped} repeats {kept}; the repeat is ignored");
