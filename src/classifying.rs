@@ -108,6 +108,61 @@ pub fn classify_report(model: &Model, report: &Report, opts: &ClassifyOptions) -
         .collect()
 }
 
+/// The classified paragraphs of one report.
+#[derive(Debug, Clone)]
+pub struct ClassifiedReport {
+    pub report: String,
+    /// The report's year, when known.
+    pub year: Option<i32>,
+    pub paragraphs: Vec<Classified>,
+}
+
+/// True for a `.jsonl`/`.ndjson` file of paragraphs (anything else is read as a report).
+pub fn is_paragraph_file(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
+}
+
+/// Classify one input: a report file (read and segmented by `load`), or a `.jsonl` file of
+/// paragraphs, which gives one [`ClassifiedReport`] per run of paragraphs sharing a `report`.
+pub fn classify_file(
+    model: &Model,
+    path: &Path,
+    load: &dyn Fn(&Path) -> Result<Report>,
+    opts: &ClassifyOptions,
+) -> Result<Vec<ClassifiedReport>> {
+    if !is_paragraph_file(path) {
+        let report = load(path)?;
+        return Ok(vec![ClassifiedReport {
+            paragraphs: classify_report(model, &report, opts),
+            year: report.meta.year,
+            report: report.name,
+        }]);
+    }
+    let stem = crate::segmenting::file_stem(path);
+    let mut units: Vec<ClassifiedReport> = Vec::new();
+    for p in read_paragraphs(path)? {
+        let name = p.report.clone().unwrap_or_else(|| stem.clone());
+        if units.last().is_none_or(|u| u.report != name) {
+            units.push(ClassifiedReport {
+                year: crate::segmenting::front::year_from_file_name(&name),
+                report: name,
+                paragraphs: Vec::new(),
+            });
+        }
+        let unit = units.last_mut().expect("pushed above");
+        let index = unit.paragraphs.len();
+        unit.paragraphs.push(classify_paragraph(
+            model,
+            index,
+            &p.text,
+            p.heading_path,
+            opts,
+        ));
+    }
+    Ok(units)
+}
+
 /// A paragraph given directly in a `.jsonl` file.
 #[derive(Debug, Clone)]
 pub struct InputParagraph {

@@ -4,12 +4,9 @@
 use super::input::InputArgs;
 use super::output::Out;
 use super::settings::load_model;
-use crate::classifying::{
-    classify_paragraph, classify_report, read_paragraphs, Abstain, Classified, ClassifyOptions,
-};
+use crate::classifying::{classify_file, Abstain, Classified, ClassifiedReport, ClassifyOptions};
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::segmenting::file_stem;
 use crate::spreadsheet::csv_line;
 use crate::themes::display_name;
 use rayon::prelude::*;
@@ -51,12 +48,6 @@ pub enum Format {
     Csv,
 }
 
-/// One classified input: its report name and paragraphs.
-struct Unit {
-    report: String,
-    paragraphs: Vec<Classified>,
-}
-
 pub fn run(args: Args) -> Result<()> {
     if !(0.0..=1.0).contains(&args.min_confidence) {
         return Err(Error::Usage(format!(
@@ -92,7 +83,7 @@ pub fn run(args: Args) -> Result<()> {
         let results: Vec<Result<String>> = group
             .par_iter()
             .map(|path| {
-                let units = classify_input(&model, path, &settings, &opts)?;
+                let units = classify_file(&model, path, &|p| settings.load(p), &opts)?;
                 let mut text = String::new();
                 for u in &units {
                     format_unit(&mut text, &model, u, args.format, colour);
@@ -122,47 +113,14 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-fn classify_input(
-    model: &Model,
-    path: &std::path::Path,
-    settings: &super::input::InputSettings,
-    opts: &ClassifyOptions,
-) -> Result<Vec<Unit>> {
-    let is_jsonl = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"));
-    if !is_jsonl {
-        let report = settings.load(path)?;
-        return Ok(vec![Unit {
-            paragraphs: classify_report(model, &report, opts),
-            report: report.name,
-        }]);
-    }
-    let stem = file_stem(path);
-    let mut units: Vec<Unit> = Vec::new();
-    for p in read_paragraphs(path)? {
-        let name = p.report.clone().unwrap_or_else(|| stem.clone());
-        if units.last().is_none_or(|u| u.report != name) {
-            units.push(Unit {
-                report: name,
-                paragraphs: Vec::new(),
-            });
-        }
-        let unit = units.last_mut().expect("pushed above");
-        let index = unit.paragraphs.len();
-        unit.paragraphs.push(classify_paragraph(
-            model,
-            index,
-            &p.text,
-            p.heading_path,
-            opts,
-        ));
-    }
-    Ok(units)
-}
-
 /// Append a classified unit to `buf` in the chosen format.
-fn format_unit(buf: &mut String, model: &Model, u: &Unit, format: Format, colour: bool) {
+fn format_unit(
+    buf: &mut String,
+    model: &Model,
+    u: &ClassifiedReport,
+    format: Format,
+    colour: bool,
+) {
     let mut line = |l: &str| {
         buf.push_str(l);
         buf.push('\n');
@@ -286,7 +244,7 @@ fn csv_record(model: &Model, report: &str, p: &Classified) -> String {
     csv_line(&cols)
 }
 
-fn table(line: &mut impl FnMut(&str), model: &Model, u: &Unit, colour: bool) {
+fn table(line: &mut impl FnMut(&str), model: &Model, u: &ClassifiedReport, colour: bool) {
     use crate::model::metrics::pad;
     line(&format!(
         "{}  ({} paragraphs)",

@@ -12,7 +12,7 @@ use crate::comparing::{
 };
 use crate::error::{Error, Result};
 use crate::model::{metrics::pad, write_atomic};
-use crate::themes::{colour, display_name};
+use crate::themes::{colours, display_name};
 use indicatif::ParallelProgressIterator;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -272,47 +272,15 @@ fn jobs(args: &Args) -> Result<Vec<Job>> {
             "give the reports to compare (files, folders or globs), or a --manifest".into(),
         ));
     }
-    let mut out = Vec::new();
-    for p in &args.inputs {
-        let s = p.to_string_lossy();
-        let paths: Vec<PathBuf> = if p.is_dir() {
-            let mut v: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| Error::io(p, "listing", e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| {
-                    f.is_file()
-                        && f.extension().is_some_and(|x| {
-                            x.eq_ignore_ascii_case("txt") || x.eq_ignore_ascii_case("docx")
-                        })
-                })
-                .collect();
-            v.sort();
-            if v.is_empty() {
-                return Err(Error::file(p, "this folder has no .txt or .docx reports"));
-            }
-            v
-        } else if !p.exists() && s.contains(['*', '?', '[']) {
-            let mut v: Vec<PathBuf> = glob::glob(&s)
-                .map_err(|e| Error::Usage(format!("bad pattern `{s}`: {e}")))?
-                .filter_map(|r| r.ok())
-                .filter(|f| f.is_file())
-                .collect();
-            v.sort();
-            if v.is_empty() {
-                return Err(Error::Usage(format!("no file matches `{s}`")));
-            }
-            v
-        } else {
-            vec![p.clone()]
-        };
-        out.extend(paths.into_iter().map(|path| Job {
+    Ok(super::input::expand_reports(&args.inputs)?
+        .into_iter()
+        .map(|path| Job {
             path,
             name: None,
             year: None,
             place: None,
-        }));
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 fn read_manifest(path: &Path) -> Result<Vec<Job>> {
@@ -497,11 +465,11 @@ fn write_outputs(
     }
     let themes: Vec<ThemeInfo> = labels
         .iter()
-        .enumerate()
-        .map(|(i, l)| ThemeInfo {
+        .zip(colours(labels))
+        .map(|(l, colour)| ThemeInfo {
             id: l.clone(),
             name: display_name(l).to_string(),
-            colour: colour(l, i),
+            colour,
         })
         .collect();
     let input = ChartInput {

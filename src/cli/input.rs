@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::reading::{self, ReadOptions};
 use crate::segmenting::{self, Report, SegmentOptions};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// How to read report files.
 #[derive(Debug, Clone, clap::Args)]
@@ -64,6 +64,83 @@ impl InputSettings {
             },
         )
     }
+}
+
+/// Classify every paragraph of the inputs (reports, or `.jsonl` files of paragraphs), in
+/// parallel, in input order. A failing input is reported on stderr and left out when there are
+/// several; the count of failures comes back with the results.
+pub fn classify_all(
+    model: &crate::model::Model,
+    inputs: &[PathBuf],
+    settings: &InputSettings,
+) -> Result<(Vec<crate::classifying::ClassifiedReport>, usize)> {
+    use crate::classifying::{classify_file, ClassifyOptions};
+    use rayon::prelude::*;
+    model.tokenizer();
+    let opts = ClassifyOptions {
+        top_terms: 0,
+        ..Default::default()
+    };
+    let results: Vec<Result<Vec<crate::classifying::ClassifiedReport>>> = inputs
+        .par_iter()
+        .map(|p| classify_file(model, p, &|p| settings.load(p), &opts))
+        .collect();
+    let mut out = Vec::new();
+    let mut failed = 0;
+    for r in results {
+        match r {
+            Ok(units) => out.extend(units),
+            Err(e) if inputs.len() == 1 => return Err(e),
+            Err(e) => {
+                eprintln!("baogao: {e}");
+                failed += 1;
+            }
+        }
+    }
+    if failed == inputs.len() {
+        return Err(Error::AllFailed { total: failed });
+    }
+    Ok((out, failed))
+}
+
+/// Report paths as given, folders expanded to their `.txt` and `.docx` files and globs
+/// (`reports/*.txt`) to the files they match, each sorted by name.
+pub fn expand_reports(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in inputs {
+        let s = p.to_string_lossy();
+        if p.is_dir() {
+            let mut v: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| Error::io(p, "listing", e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    f.is_file()
+                        && f.extension().is_some_and(|x| {
+                            x.eq_ignore_ascii_case("txt") || x.eq_ignore_ascii_case("docx")
+                        })
+                })
+                .collect();
+            v.sort();
+            if v.is_empty() {
+                return Err(Error::file(p, "this folder has no .txt or .docx reports"));
+            }
+            out.extend(v);
+        } else if !p.exists() && s.contains(['*', '?', '[']) {
+            let mut v: Vec<PathBuf> = glob::glob(&s)
+                .map_err(|e| Error::Usage(format!("bad pattern `{s}`: {e}")))?
+                .filter_map(|r| r.ok())
+                .filter(|f| f.is_file())
+                .collect();
+            v.sort();
+            if v.is_empty() {
+                return Err(Error::Usage(format!("no file matches `{s}`")));
+            }
+            out.extend(v);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
 }
 
 /// `1000`, `64K`, `256M`, `2G` as bytes (the value of `--max-file-size`).

@@ -4,7 +4,7 @@
 //! report text is escaped.
 
 use super::{Estimate, Measure, ReportResult, Shift, Summary};
-use crate::themes::{colour, display_name};
+use crate::themes::{colours, display_name};
 
 /// What the page shows.
 pub struct Page<'a> {
@@ -40,8 +40,7 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-fn hex(label: &str, position: usize) -> String {
-    let (r, g, b) = colour(label, position);
+fn hex((r, g, b): (u8, u8, u8)) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 
@@ -59,10 +58,10 @@ pub fn render(p: &Page) -> String {
     h.push_str(&format!("<title>{}</title>\n", esc(p.title)));
     h.push_str("<style>\n");
     h.push_str(CSS);
-    for (i, l) in p.labels.iter().enumerate() {
+    for (i, c) in colours(p.labels).into_iter().enumerate() {
         h.push_str(&format!(
             ".t{i}{{border-left-color:{c}}} .b{i}{{background:{c}}}\n",
-            c = hex(l, i)
+            c = hex(c)
         ));
     }
     h.push_str("</style>\n</head>\n<body>\n");
