@@ -12,6 +12,7 @@ pub mod comparing;
 pub mod error;
 pub mod features;
 pub mod labeled;
+pub mod labeling;
 pub mod model;
 pub mod normalize;
 pub mod reading;

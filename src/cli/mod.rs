@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand. Each turns its raw arguments into validated
 //! settings, calls the library and writes the output.
 
+mod agree;
 mod classify;
 mod compare;
 mod cv;
@@ -11,7 +12,9 @@ mod output;
 mod progress;
 mod segment;
 mod settings;
+mod sheet;
 mod stopwords;
+mod suggest;
 mod train;
 
 use crate::error::Result;
@@ -43,6 +46,12 @@ pub enum Command {
     Cv(cv::Args),
     /// Show what a model holds and the terms that weigh most for each theme
     Inspect(inspect::Args),
+    /// Write paragraphs as a sheet to label, with the model's suggestions
+    Sheet(sheet::Args),
+    /// Pick the paragraphs to label next: the ones the model is least sure of
+    Suggest(suggest::Args),
+    /// Measure how far two people's labels agree (Cohen's kappa) and list disagreements
+    Agree(agree::Args),
     /// Measure which words are common and spread evenly across labels (stopword candidates)
     Stopwords(stopwords::Args),
 }
@@ -58,5 +67,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Cv(args) => cv::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Stopwords(args) => stopwords::run(args),
+        Command::Sheet(args) => sheet::run(args),
+        Command::Suggest(args) => suggest::run(args),
+        Command::Agree(args) => agree::run(args),
     }
 }

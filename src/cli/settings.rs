@@ -152,6 +152,18 @@ pub fn data_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// The texts (whitespace removed) of the labeled paragraphs in `paths` (files or folders):
+/// what `--skip` leaves out. Rows of a sheet nobody has labeled yet do not count.
+pub fn labeled_texts(paths: &[PathBuf]) -> Result<std::collections::HashSet<String>> {
+    let mut out = std::collections::HashSet::new();
+    for f in data_files(paths)? {
+        for s in crate::labeled::read(&f, false)?.samples {
+            out.insert(crate::labeling::suggest::text_key(&s.text));
+        }
+    }
+    Ok(out)
+}
+
 /// Load the model given with `--model`, or the built-in default.
 pub fn load_model(path: Option<&Path>) -> Result<crate::model::Model> {
     match path {
