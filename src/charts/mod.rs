@@ -7,6 +7,7 @@
 //! drawn. Each chart is laid out once as a list of shapes (`scene.rs`, `layout.rs`) and then
 //! drawn on the SVG and the PNG backend; files are written atomically.
 
+mod curve;
 mod font;
 mod layout;
 mod scene;
@@ -165,6 +166,54 @@ pub fn draw_all(input: &ChartInput, fonts: &Fonts, dir: &Path) -> Result<Written
         ));
     }
     Ok(written)
+}
+
+/// Draw the learning curve (see [`crate::model::curve`]) into `path`: SVG for `.svg`, PNG for
+/// `.png` (which needs a CJK font). Written atomically. Returns the notes of what was not drawn.
+pub fn draw_curve(
+    points: &[crate::model::curve::CurvePoint],
+    subtitle: &str,
+    fonts: &Fonts,
+    path: &Path,
+) -> Result<Vec<String>> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if ext != "svg" && ext != "png" {
+        return Err(Error::Usage(format!(
+            "--chart {}: give a file name ending in .svg or .png",
+            path.display()
+        )));
+    }
+    let Some(loaded) = fonts.loaded() else {
+        return Ok(vec![format!(
+            "{}: not drawn: {}",
+            path.display(),
+            fonts
+                .warning()
+                .unwrap_or_else(|| "no font available".into())
+        )]);
+    };
+    let m = font::Metrics::new(loaded);
+    let scene = curve::curve(points, subtitle, &m).map_err(|e| drawing_failed(path, e))?;
+    if ext == "svg" {
+        let svg = svg_string(&scene, loaded.family).map_err(|e| drawing_failed(path, e))?;
+        crate::model::write_atomic(path, svg.as_bytes())?;
+        return Ok(Vec::new());
+    }
+    if !fonts.has_cjk() {
+        return Ok(vec![format!(
+            "{}: not drawn: {}; an .svg chart shows the Chinese text in a browser",
+            path.display(),
+            fonts
+                .warning()
+                .unwrap_or_else(|| "no Chinese font available".into())
+        )]);
+    }
+    let png = png_bytes(&scene, &m, loaded.family).map_err(|e| drawing_failed(path, e))?;
+    crate::model::write_atomic(path, &png)?;
+    Ok(Vec::new())
 }
 
 fn drawing_failed(path: &Path, e: String) -> Error {

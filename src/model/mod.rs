@@ -2,6 +2,7 @@
 //! temperature calibrated on held-out scores, and the tokenizer data it was trained with.
 //! Prediction works on sparse vectors; explanations are the exact linear contributions.
 
+pub mod curve;
 mod file;
 mod gram;
 pub mod linear;

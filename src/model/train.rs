@@ -226,7 +226,11 @@ pub fn cross_validate(
 }
 
 /// Fit the vectorizer and the classifier on a subset of the samples.
-fn fit_subset(p: &Prepared, rows: &[usize], s: &TrainSettings) -> Result<(Vectorizer, Linear)> {
+pub(crate) fn fit_subset(
+    p: &Prepared,
+    rows: &[usize],
+    s: &TrainSettings,
+) -> Result<(Vectorizer, Linear)> {
     let docs: Vec<Tokens> = rows.iter().map(|&i| p.tokens[i].clone()).collect();
     let labels: Vec<usize> = rows.iter().map(|&i| p.y[i]).collect();
     let vectorizer = Vectorizer::fit(&docs, &labels, p.labels.len(), &s.features)?;
