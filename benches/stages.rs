@@ -176,12 +176,13 @@ fn main() {
                 let Ok(r) = segment(&doc, &SegmentOptions::default()) else {
                     return 0;
                 };
-                r.paragraphs
+                let opts = baogao::classifying::ClassifyOptions {
+                    top_terms: 0,
+                    ..Default::default()
+                };
+                baogao::classifying::classify_report(&model, &r, &opts)
                     .iter()
-                    .map(|p| {
-                        let heading = p.heading.map(|h| r.headings[h].text.as_str());
-                        model.predict(&p.text, heading).0.label
-                    })
+                    .map(|p| p.predicted)
                     .sum::<usize>()
             })
             .sum::<usize>()

@@ -2,7 +2,7 @@
 //! given directly), with abstention below a confidence threshold and per-paragraph explanations.
 
 use crate::error::{Error, Result};
-use crate::features::SparseVec;
+use crate::features::{HeadingFeatures, SparseVec};
 use crate::model::{Model, TermWeight};
 use crate::segmenting::Report;
 use serde::Deserialize;
@@ -69,6 +69,19 @@ pub fn classify_paragraph(
 ) -> Classified {
     let heading = heading_path.last().map(String::as_str);
     let (pred, x) = model.predict(text, heading);
+    finish(model, index, text, heading_path, pred, x, opts)
+}
+
+/// A classified paragraph from its prediction and vector.
+fn finish(
+    model: &Model,
+    index: usize,
+    text: &str,
+    heading_path: Vec<String>,
+    pred: crate::model::Prediction,
+    x: SparseVec,
+    opts: &ClassifyOptions,
+) -> Classified {
     let confidence = pred.confidence();
     let abstained = confidence < opts.min_confidence;
     let label = if abstained {
@@ -99,12 +112,30 @@ pub fn classify_paragraph(
     }
 }
 
-/// Classify every paragraph of a segmented report.
+/// Classify every paragraph of a segmented report. A heading's features are computed once for
+/// the run of paragraphs under it.
 pub fn classify_report(model: &Model, report: &Report, opts: &ClassifyOptions) -> Vec<Classified> {
+    let mut under: Option<(Option<&str>, HeadingFeatures)> = None;
     report
         .paragraphs
         .iter()
-        .map(|p| classify_paragraph(model, p.index, &p.text, p.heading_path.clone(), opts))
+        .map(|p| {
+            let heading = p.heading_path.last().map(String::as_str);
+            if under.as_ref().is_none_or(|(h, _)| *h != heading) {
+                under = Some((heading, model.heading_features(heading)));
+            }
+            let features = &under.as_ref().expect("set above").1;
+            let (pred, x) = model.predict_under(&p.text, features);
+            finish(
+                model,
+                p.index,
+                &p.text,
+                p.heading_path.clone(),
+                pred,
+                x,
+                opts,
+            )
+        })
         .collect()
 }
 

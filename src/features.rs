@@ -162,19 +162,81 @@ pub struct Vectorizer {
     words: WordIndex,
 }
 
+/// Word → id. A word of at most 15 bytes (nearly every Chinese word) is keyed by its bytes and
+/// length packed into an integer, so a lookup hashes and compares one integer and never follows
+/// a pointer to a stored string: words of up to 7 bytes (two Chinese characters, the most
+/// common) in a `u64` table small enough to stay in cache, up to 15 bytes in a `u128` table;
+/// longer words are keyed by the string.
+#[derive(Debug, Clone, Default)]
+struct WordMap {
+    short: HashMap<u64, u32>,
+    medium: HashMap<u128, u32>,
+    long: HashMap<Box<str>, u32>,
+}
+
+enum WordKey<'a> {
+    Short(u64),
+    Medium(u128),
+    Long(&'a str),
+}
+
+impl WordMap {
+    fn key(word: &str) -> WordKey<'_> {
+        let b = word.as_bytes();
+        if b.len() <= 7 {
+            let mut buf = [0u8; 8];
+            buf[..b.len()].copy_from_slice(b);
+            buf[7] = b.len() as u8;
+            WordKey::Short(u64::from_le_bytes(buf))
+        } else if b.len() <= 15 {
+            let mut buf = [0u8; 16];
+            buf[..b.len()].copy_from_slice(b);
+            buf[15] = b.len() as u8;
+            WordKey::Medium(u128::from_le_bytes(buf))
+        } else {
+            WordKey::Long(word)
+        }
+    }
+
+    #[inline]
+    fn get(&self, word: &str) -> Option<u32> {
+        match Self::key(word) {
+            WordKey::Short(k) => self.short.get(&k).copied(),
+            WordKey::Medium(k) => self.medium.get(&k).copied(),
+            WordKey::Long(w) => self.long.get(w).copied(),
+        }
+    }
+
+    fn insert(&mut self, word: &str, id: u32) {
+        match Self::key(word) {
+            WordKey::Short(k) => self.short.insert(k, id),
+            WordKey::Medium(k) => self.medium.insert(k, id),
+            WordKey::Long(w) => self.long.insert(w.into(), id),
+        };
+    }
+}
+
 /// Word → id for every word in some term, and each kind of term by word ids.
 #[derive(Debug, Clone, Default)]
 struct WordIndex {
-    ids: HashMap<Box<str>, u32>,
+    ids: WordMap,
     /// Feature of the unigram, per word id (`NONE` if not a term).
     unigram: Vec<u32>,
     /// Feature of the heading word `^w`, per word id.
     heading: Vec<u32>,
     /// Feature of the bigram `a b`, keyed by `(a << 32) | b`.
     bigram: HashMap<u64, u32>,
+    /// True when the stopwords are in `ids` (as `STOP`), so tokens need no separate check.
+    has_stopwords: bool,
 }
 
 const NONE: u32 = u32::MAX;
+/// The word id of a stopword (see [`Vectorizer::skip_stopwords`]).
+const STOP: u32 = u32::MAX - 1;
+
+/// The weighted features of one heading (see [`Vectorizer::heading_features`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HeadingFeatures(Vec<(u32, f32)>);
 
 /// Feature occurrences of one paragraph, fed a token at a time.
 struct Counter<'a> {
@@ -195,7 +257,11 @@ impl<'a> Counter<'a> {
 
     fn body(&mut self, token: &str) {
         let w = &self.v.words;
-        let id = w.ids.get(token).copied();
+        let id = w.ids.get(token);
+        if id == Some(STOP) {
+            // A stopword is skipped as if it were not there: the words around it form a bigram.
+            return;
+        }
         if let Some(id) = id {
             let f = w.unigram[id as usize];
             if f != NONE {
@@ -212,7 +278,7 @@ impl<'a> Counter<'a> {
 
     fn heading(&mut self, token: &str) {
         let w = &self.v.words;
-        if let Some(&id) = w.ids.get(token) {
+        if let Some(id) = w.ids.get(token).filter(|&id| id != STOP) {
             let f = w.heading[id as usize];
             if f != NONE {
                 self.counts.push((f, self.v.settings.heading_weight));
@@ -240,12 +306,23 @@ impl WordIndex {
         w
     }
 
+    /// Put the stopwords in the index, so one lookup per token tells a term from a stopword
+    /// from neither. A vocabulary term is never a stopword (terms come from filtered tokens).
+    fn add_stopwords<'s>(&mut self, stopwords: impl Iterator<Item = &'s str>) {
+        for w in stopwords {
+            if self.ids.get(w).is_none() {
+                self.ids.insert(w, STOP);
+            }
+        }
+        self.has_stopwords = true;
+    }
+
     fn id(&mut self, word: &str) -> u32 {
-        if let Some(&id) = self.ids.get(word) {
+        if let Some(id) = self.ids.get(word) {
             return id;
         }
         let id = self.unigram.len() as u32;
-        self.ids.insert(word.into(), id);
+        self.ids.insert(word, id);
         self.unigram.push(NONE);
         self.heading.push(NONE);
         id
@@ -370,12 +447,49 @@ impl Vectorizer {
     /// Tokenize and vectorize a paragraph in one pass, without keeping its tokens: the same
     /// vector as `transform_tokens(&Tokens::of(..))`, with no allocation per token.
     pub fn transform(&self, tokenizer: &Tokenizer, text: &str, heading: Option<&str>) -> SparseVec {
-        let mut c = Counter::new(self, text.len() / 4);
-        tokenizer.each_token(text, |w| c.body(w));
+        self.transform_under(tokenizer, text, &self.heading_features(tokenizer, heading))
+    }
+
+    /// The features of a heading, to reuse for every paragraph under it.
+    pub fn heading_features(
+        &self,
+        tokenizer: &Tokenizer,
+        heading: Option<&str>,
+    ) -> HeadingFeatures {
+        let mut c = Counter::new(self, 16);
         if let Some(h) = heading.filter(|_| self.settings.heading_weight > 0.0) {
-            tokenizer.each_token(h, |w| c.heading(w));
+            self.each_token(tokenizer, h, |w| c.heading(w));
         }
+        HeadingFeatures(c.counts)
+    }
+
+    /// [`transform`](Self::transform) with the heading's features computed beforehand.
+    pub fn transform_under(
+        &self,
+        tokenizer: &Tokenizer,
+        text: &str,
+        heading: &HeadingFeatures,
+    ) -> SparseVec {
+        let mut c = Counter::new(self, text.len() / 4 + heading.0.len());
+        self.each_token(tokenizer, text, |w| c.body(w));
+        c.counts.extend_from_slice(&heading.0);
         self.weigh(c.counts)
+    }
+
+    /// Tell the vectorizer the tokenizer's stopwords, so that [`transform`](Self::transform)
+    /// finds a token's term or stopword in one lookup.
+    pub fn skip_stopwords<'s>(&mut self, stopwords: impl Iterator<Item = &'s str>) {
+        self.words.add_stopwords(stopwords);
+    }
+
+    /// The tokens of `text`: unfiltered when the index knows the stopwords (the counter skips
+    /// them), else filtered by the tokenizer.
+    fn each_token(&self, tokenizer: &Tokenizer, text: &str, f: impl FnMut(&str)) {
+        if self.words.has_stopwords {
+            tokenizer.each_token_unfiltered(text, f)
+        } else {
+            tokenizer.each_token(text, f)
+        }
     }
 
     /// Term counts (feature, weight per occurrence) → an L2-normalised TF-IDF vector.
@@ -474,6 +588,31 @@ mod tests {
     }
 
     #[test]
+    fn word_map_short_and_long_keys() {
+        let mut m = WordMap::default();
+        let words = [
+            "的",
+            "乡村振兴",
+            "五个字的词",
+            "六个汉字的词",
+            "一二三四五六七八九十",
+            "a",
+            "a\0",
+            "",
+        ];
+        for (i, w) in words.iter().enumerate() {
+            m.insert(w, i as u32);
+        }
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(m.get(w), Some(i as u32), "{w}");
+        }
+        assert_eq!(m.get("乡村"), None);
+        assert_eq!(m.get("一二三四五六七八九"), None);
+        // Up to 7 bytes in `short`, up to 15 (five Chinese characters) in `medium`.
+        assert_eq!((m.short.len(), m.medium.len(), m.long.len()), (4, 2, 2));
+    }
+
+    #[test]
     fn one_pass_transform_equals_tokens_then_transform() {
         let tok = Tokenizer::builtin();
         let texts = [
@@ -490,6 +629,7 @@ mod tests {
                 Some("一、产业发展"),
             ),
             ("", Some("二、党的建设")),
+            ("农村的生活垃圾治理和污水处理的成效", Some("三、环境的整治")),
         ];
         let docs: Vec<Tokens> = texts.iter().map(|(t, h)| Tokens::of(tok, t, *h)).collect();
         let settings = FeatureSettings {
@@ -497,10 +637,27 @@ mod tests {
             max_df: 1.0,
             ..FeatureSettings::default()
         };
-        let v = Vectorizer::fit(&docs, &[0, 1, 0, 1], 2, &settings).unwrap();
+        let v = Vectorizer::fit(&docs, &[0, 1, 0, 1, 0], 2, &settings).unwrap();
+        // With the stopwords in the index, tokens come unfiltered and the counter skips them
+        // (the words on either side of a stopword still make a bigram).
+        let mut with_stops = v.clone();
+        with_stops.skip_stopwords(crate::tokenizing::stopword_entries(
+            crate::tokenizing::BUILTIN_STOPWORDS,
+        ));
+        assert!(tok.is_stopword("的"));
         for ((t, h), d) in texts.iter().zip(&docs) {
             assert_eq!(v.transform(tok, t, *h), v.transform_tokens(d), "{t}");
             assert_eq!(v.transform_tokens(d), by_term_strings(&v, d), "{t}");
+            assert_eq!(
+                with_stops.transform(tok, t, *h),
+                v.transform_tokens(d),
+                "{t}"
+            );
+            let under = with_stops.heading_features(tok, *h);
+            assert_eq!(
+                with_stops.transform_under(tok, t, &under),
+                v.transform_tokens(d)
+            );
         }
     }
 

@@ -36,50 +36,74 @@ pub fn is_space(c: char) -> bool {
         )
 }
 
-/// Normalise a piece of text for matching (see the module docs).
+/// Normalise a piece of text for matching (see the module docs). One pass over the text, with
+/// no buffer but the output (and a few characters for a run of digits or placeholders); runs of
+/// characters U+4000–U+9FFF (most of a Chinese report), which normalisation never changes, are
+/// copied as bytes.
 pub fn for_matching(s: &str) -> String {
-    let chars: Vec<char> = s.chars().map(narrow).collect();
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
+    // The narrowed character at byte `i` and the byte after it.
+    let at = |i: usize| s[i..].chars().next().map(|c| (narrow(c), i + c.len_utf8()));
+    // The input character before the current one (after narrowing); for a copied run, a
+    // stand-in from it (only "is it a Latin letter?" is ever asked of it).
+    let mut before: Option<char> = None;
+    let mut run: Vec<char> = Vec::new();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    while i < b.len() {
+        // Lead bytes E4–E9 start the three-byte characters U+4000–U+9FFF: none is a space, a
+        // placeholder, a digit or a full-width form.
+        if (0xE4..=0xE9).contains(&b[i]) {
+            let start = i;
+            while i < b.len() && (0xE4..=0xE9).contains(&b[i]) {
+                i += 3;
+            }
+            out.push_str(&s[start..i]);
+            before = Some('中');
+            continue;
+        }
+        let Some((c, next)) = at(i) else { break };
         if is_space(c) {
-            let mut j = i;
-            while j < chars.len() && is_space(chars[j]) {
-                j += 1;
+            let mut last = c;
+            let mut j = next;
+            while let Some((n, k)) = at(j).filter(|&(n, _)| is_space(n)) {
+                last = n;
+                j = k;
             }
             let prev = out.chars().next_back();
-            let next = chars.get(j).copied();
-            let drop = match (prev, next) {
+            let drop = match (prev, at(j).map(|x| x.0)) {
                 (None, _) | (_, None) => true,
                 (Some(p), Some(n)) => is_cjk(p) || is_cjk(n) || !p.is_alphanumeric(),
             };
             if !drop {
                 out.push(' ');
             }
+            before = Some(last);
             i = j;
             continue;
         }
         if is_placeholder_char(c) || c.is_ascii_digit() {
-            let mut j = i;
-            while j < chars.len() && (is_placeholder_char(chars[j]) || chars[j].is_ascii_digit()) {
-                j += 1;
+            run.clear();
+            run.push(c);
+            let mut j = next;
+            while let Some((n, k)) =
+                at(j).filter(|&(n, _)| is_placeholder_char(n) || n.is_ascii_digit())
+            {
+                run.push(n);
+                j = k;
             }
-            let run = &chars[i..j];
-            if is_placeholder_run(
-                run,
-                chars.get(i.wrapping_sub(1)).copied(),
-                chars.get(j).copied(),
-            ) {
+            if is_placeholder_run(&run, before, at(j).map(|x| x.0)) {
                 out.push(PLACEHOLDER);
             } else {
-                out.extend(run);
+                out.extend(&run);
             }
+            before = run.last().copied();
             i = j;
             continue;
         }
         out.push(c);
-        i += 1;
+        before = Some(c);
+        i = next;
     }
     out
 }
@@ -126,6 +150,65 @@ mod tests {
         // Latin words and ordinary numbers are left alone.
         assert_eq!(for_matching("Xinhua 2018年 3×4"), "Xinhua 2018年3×4");
         assert_eq!(for_matching("SXXX2升级"), "SXXX2升级");
+    }
+
+    /// The first, straightforward version (characters collected, then indexed): the one-pass
+    /// version must agree with it everywhere.
+    fn reference(s: &str) -> String {
+        let chars: Vec<char> = s.chars().map(narrow).collect();
+        let mut out = String::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if is_space(c) {
+                let mut j = i;
+                while j < chars.len() && is_space(chars[j]) {
+                    j += 1;
+                }
+                let prev = out.chars().next_back();
+                let drop = match (prev, chars.get(j).copied()) {
+                    (None, _) | (_, None) => true,
+                    (Some(p), Some(n)) => is_cjk(p) || is_cjk(n) || !p.is_alphanumeric(),
+                };
+                if !drop {
+                    out.push(' ');
+                }
+                i = j;
+                continue;
+            }
+            if is_placeholder_char(c) || c.is_ascii_digit() {
+                let mut j = i;
+                while j < chars.len()
+                    && (is_placeholder_char(chars[j]) || chars[j].is_ascii_digit())
+                {
+                    j += 1;
+                }
+                let run = &chars[i..j];
+                let before = i.checked_sub(1).map(|k| chars[k]);
+                if is_placeholder_run(run, before, chars.get(j).copied()) {
+                    out.push(PLACEHOLDER);
+                } else {
+                    out.extend(run);
+                }
+                i = j;
+                continue;
+            }
+            out.push(c);
+            i += 1;
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_pass_equals_reference(v in proptest::collection::vec(0usize..20, 0..40)) {
+            const ALPHABET: [char; 20] = [
+                ' ', '\u{3000}', '\t', 'X', 'x', '*', '×', '１', '2', '0', '政', '府', 'a',
+                'B', '，', '%', '㐀', '䷀', '\u{a0}', '𠀀',
+            ];
+            let s: String = v.into_iter().map(|i| ALPHABET[i]).collect();
+            proptest::prop_assert_eq!(for_matching(&s), reference(&s));
+        }
     }
 
     #[test]

@@ -52,6 +52,36 @@ pub fn dictionary_entries(dict: &str) -> Result<Vec<DictEntry<'_>>> {
     Ok(out)
 }
 
+/// jieba with its default dictionary, being built on a thread started by [`start_loading`].
+static PREBUILT: std::sync::Mutex<Option<std::thread::JoinHandle<Jieba>>> =
+    std::sync::Mutex::new(None);
+
+/// Start building jieba's default dictionary (~0.2 s) on another thread, so that it overlaps
+/// with loading the model and reading the reports; the next [`Tokenizer::new`] takes it.
+/// Calling it again before then does nothing.
+pub fn start_loading() {
+    let mut slot = PREBUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if slot.is_none() {
+        *slot = std::thread::Builder::new()
+            .name("jieba-dictionary".into())
+            .spawn(Jieba::new)
+            .ok();
+    }
+}
+
+/// The jieba built by [`start_loading`], if one was started (waiting for it to finish).
+fn prebuilt_jieba() -> Option<Jieba> {
+    let handle = PREBUILT.lock().unwrap_or_else(|e| e.into_inner()).take()?;
+    handle.join().ok()
+}
+
+/// The entries of a stopword list (one per line; blank lines and `#` comments ignored).
+pub fn stopword_entries(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
 /// jieba plus a domain dictionary and stopwords.
 pub struct Tokenizer {
     jieba: Jieba,
@@ -63,16 +93,12 @@ impl Tokenizer {
     /// Build a tokenizer from a user dictionary and a stopword list (their texts).
     /// `hmm` turns on jieba's HMM for words in neither dictionary.
     pub fn new(dict: &str, stopwords: &str, hmm: bool) -> Result<Self> {
-        let mut jieba = Jieba::new();
-        for (word, freq, tag) in dictionary_entries(dict)? {
+        let entries = dictionary_entries(dict)?;
+        let mut jieba = prebuilt_jieba().unwrap_or_default();
+        for (word, freq, tag) in entries {
             jieba.add_word(word, freq, tag);
         }
-        let stopwords = stopwords
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(str::to_string)
-            .collect();
+        let stopwords = stopword_entries(stopwords).map(str::to_string).collect();
         Ok(Tokenizer {
             jieba,
             stopwords,
@@ -89,7 +115,17 @@ impl Tokenizer {
     }
 
     /// Call `f` with every token of `text`, in order.
-    pub fn each_token(&self, text: &str, mut f: impl FnMut(&str)) {
+    pub fn each_token(&self, text: &str, f: impl FnMut(&str)) {
+        self.each::<true>(text, f)
+    }
+
+    /// [`each_token`](Self::each_token) without removing stopwords (for a caller that looks
+    /// every token up anyway and knows the stopwords).
+    pub fn each_token_unfiltered(&self, text: &str, f: impl FnMut(&str)) {
+        self.each::<false>(text, f)
+    }
+
+    fn each<const FILTER: bool>(&self, text: &str, mut f: impl FnMut(&str)) {
         let norm = for_matching(text);
         for tok in self.jieba.cut(&norm, self.hmm) {
             let w = tok.word;
@@ -100,12 +136,12 @@ impl Tokenizer {
                 Kind::Placeholder => f(PH),
                 Kind::Latin => {
                     let lower = w.to_ascii_lowercase();
-                    if !self.stopwords.contains(&lower) {
+                    if !FILTER || !self.stopwords.contains(&lower) {
                         f(&lower)
                     }
                 }
                 Kind::Word => {
-                    if !self.stopwords.contains(w) {
+                    if !FILTER || !self.stopwords.contains(w) {
                         f(w)
                     }
                 }
@@ -150,6 +186,35 @@ fn classify(w: &str) -> Kind {
     if first == PLACEHOLDER {
         return Kind::Placeholder;
     }
+    // Punctuation comes one character at a time: skip the common marks without a Unicode table
+    // lookup.
+    if w.len() == first.len_utf8()
+        && (first.is_ascii_punctuation()
+            || first.is_ascii_whitespace()
+            || matches!(
+                first,
+                '、' | '。'
+                    | '《'
+                    | '》'
+                    | '「'
+                    | '」'
+                    | '『'
+                    | '』'
+                    | '【'
+                    | '】'
+                    | '〔'
+                    | '〕'
+                    | '“'
+                    | '”'
+                    | '‘'
+                    | '’'
+                    | '…'
+                    | '—'
+                    | '·'
+            ))
+    {
+        return Kind::Skip;
+    }
     if first.is_ascii_digit()
         && w.chars()
             .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
@@ -186,6 +251,18 @@ mod tests {
         assert!(toks.contains(&PH.to_string()));
         assert!(toks.contains(&"gdp".to_string()));
         assert!(toks.iter().all(|w| !w.contains('，') && !w.contains(',')));
+    }
+
+    #[test]
+    fn punctuation_fast_path_agrees_with_the_unicode_test() {
+        for c in "、。《》「」『』【】〔〕“”‘’…—·,.;:!?()[]-+\"'/ \n".chars()
+        {
+            let w = c.to_string();
+            assert!(!w.chars().any(char::is_alphanumeric), "{c}");
+            assert!(matches!(classify(&w), Kind::Skip), "{c}");
+        }
+        assert!(matches!(classify("%"), Kind::Pct));
+        assert!(matches!(classify("〇"), Kind::Word));
     }
 
     #[test]

@@ -126,6 +126,12 @@ fn one_pass_vectors_equal_training_vectors_on_real_text() {
                 .vectorizer()
                 .transform_tokens(&Tokens::of(tok, &p.text, heading));
             assert_eq!(one, two, "{}", p.text);
+            let under = model.predict_under(&p.text, &model.heading_features(heading));
+            assert_eq!(under.1, one, "{}", p.text);
+            // Scoring by feature-major weights gives the row-by-row figures exactly.
+            let rows = baogao::model::train::scores(&model.data.linear, &one);
+            let probs = baogao::model::train::softmax(&rows, model.data.temperature);
+            assert_eq!(under.0.probs, probs, "{}", p.text);
             checked += 1;
         }
     }

@@ -58,6 +58,20 @@ pub enum Command {
 
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
+    // Commands that tokenize start building jieba's dictionary now, beside the rest of their
+    // start-up (loading the model, reading the first reports).
+    if matches!(
+        cli.command,
+        Command::Classify(_)
+            | Command::Compare(_)
+            | Command::Train(_)
+            | Command::Eval(_)
+            | Command::Cv(_)
+            | Command::Sheet(_)
+            | Command::Suggest(_)
+    ) {
+        crate::tokenizing::start_loading();
+    }
     match cli.command {
         Command::Classify(args) => classify::run(args),
         Command::Compare(args) => compare::run(args),

@@ -10,8 +10,8 @@ pub mod metrics;
 pub mod train;
 
 use crate::error::{Error, Result};
-use crate::features::{FeatureSettings, SparseVec, Vectorizer};
-use crate::tokenizing::Tokenizer;
+use crate::features::{FeatureSettings, HeadingFeatures, SparseVec, Vectorizer};
+use crate::tokenizing::{Tokenizer, NUM, PCT, PH};
 use linear::Linear;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -89,6 +89,9 @@ pub struct TermWeight {
 pub struct Model {
     pub data: ModelData,
     vectorizer: Vectorizer,
+    /// The weights feature by feature (`n_labels` per feature), so scoring a paragraph reads
+    /// one short run per term instead of one number from each label's row.
+    by_feature: Vec<f32>,
     tokenizer: OnceLock<Tokenizer>,
 }
 
@@ -103,18 +106,28 @@ impl std::fmt::Debug for Model {
 
 impl Model {
     fn from_data(data: ModelData, tokenizer: Option<Tokenizer>) -> Model {
-        let vectorizer = Vectorizer::from_parts(
+        let mut vectorizer = Vectorizer::from_parts(
             data.settings.features.clone(),
             data.terms.clone(),
             data.idf.clone(),
+        );
+        // Class tokens are never filtered as stopwords, so they stay out of the index's list.
+        vectorizer.skip_stopwords(
+            crate::tokenizing::stopword_entries(&data.stopwords)
+                .filter(|w| ![NUM, PCT, PH].contains(w)),
         );
         let cell = OnceLock::new();
         if let Some(t) = tokenizer {
             let _ = cell.set(t);
         }
+        let rows = &data.linear.weights;
+        let by_feature = (0..data.terms.len())
+            .flat_map(|f| rows.iter().map(move |r| r.get(f).copied().unwrap_or(0.0)))
+            .collect();
         Model {
             data,
             vectorizer,
+            by_feature,
             tokenizer: cell,
         }
     }
@@ -239,7 +252,17 @@ impl Model {
 
     /// Label and probabilities of a vector.
     pub fn predict_vec(&self, x: &SparseVec) -> Prediction {
-        let scores = train::scores(&self.data.linear, x);
+        // The same sums, in the same order, as `train::scores` (so the same figures).
+        let k = self.data.linear.intercepts.len();
+        let mut scores = vec![0f32; k];
+        for (&i, &v) in x.idx.iter().zip(&x.val) {
+            let w = &self.by_feature[i as usize * k..(i as usize + 1) * k];
+            scores.iter_mut().zip(w).for_each(|(s, &w)| *s += w * v);
+        }
+        scores
+            .iter_mut()
+            .zip(&self.data.linear.intercepts)
+            .for_each(|(s, b)| *s += b);
         let probs = train::softmax(&scores, self.data.temperature);
         Prediction {
             label: train::argmax(&probs),
@@ -250,6 +273,20 @@ impl Model {
     /// Classify one paragraph.
     pub fn predict(&self, text: &str, heading: Option<&str>) -> (Prediction, SparseVec) {
         let x = self.vectorize(text, heading);
+        (self.predict_vec(&x), x)
+    }
+
+    /// The features of a heading, computed once for all the paragraphs under it.
+    pub fn heading_features(&self, heading: Option<&str>) -> HeadingFeatures {
+        self.vectorizer.heading_features(self.tokenizer(), heading)
+    }
+
+    /// Classify one paragraph under a heading whose features are computed beforehand: the same
+    /// as [`predict`](Self::predict) with that heading.
+    pub fn predict_under(&self, text: &str, heading: &HeadingFeatures) -> (Prediction, SparseVec) {
+        let x = self
+            .vectorizer
+            .transform_under(self.tokenizer(), text, heading);
         (self.predict_vec(&x), x)
     }
 

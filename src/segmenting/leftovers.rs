@@ -73,15 +73,22 @@ pub fn check(norm: &str) -> Option<Leftover> {
     {
         return Some(Leftover::Line("no text (punctuation only)"));
     }
-    let bare: String = norm
-        .chars()
-        .filter(|c| !matches!(c, '※' | '[' | ']' | '【' | '】' | ':' | ' ' | '*'))
-        .collect();
-    if matches!(
-        bare.as_str(),
-        "名词解释" | "附名词解释" | "注释" | "名词注释" | "附注释"
-    ) {
-        return Some(Leftover::Rest("glossary of terms"));
+    // The short markers, compared without brackets, colons, spaces and stars (only short lines
+    // can be one, so long lines skip building the bare form).
+    if norm.len() <= 64 {
+        let bare: String = norm
+            .chars()
+            .filter(|c| !matches!(c, '※' | '[' | ']' | '【' | '】' | ':' | ' ' | '*'))
+            .collect();
+        if matches!(
+            bare.as_str(),
+            "名词解释" | "附名词解释" | "注释" | "名词注释" | "附注释"
+        ) {
+            return Some(Leftover::Rest("glossary of terms"));
+        }
+        if bare == "延伸阅读" || bare == "相关阅读" || bare == "推荐阅读" {
+            return Some(Leftover::UntilNextPart("further-reading links"));
+        }
     }
     if norm.starts_with("本作品是中华人民共和国的")
         || norm.starts_with("本作品在全世界都属于公有领域")
@@ -89,11 +96,12 @@ pub fn check(norm: &str) -> Option<Leftover> {
     {
         return Some(Leftover::Rest("licence footer"));
     }
-    if bare == "延伸阅读" || bare == "相关阅读" || bare == "推荐阅读" {
-        return Some(Leftover::UntilNextPart("further-reading links"));
-    }
     if CHROME_LINES.contains(&norm) || CHROME_PREFIXES.iter().any(|p| norm.starts_with(p)) {
         return Some(Leftover::Line("web-page leftover"));
+    }
+    // 60 and 40 characters: at most 3 bytes each.
+    if norm.len() > 180 {
+        return None;
     }
     let n = norm.chars().count();
     if n <= 60
