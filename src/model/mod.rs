@@ -294,8 +294,7 @@ impl Model {
     /// term's exact contribution `x_i · (w_label,i − mean of w_·,i)`, largest first. (The mean is
     /// subtracted because softmax only sees differences between labels.)
     pub fn explain(&self, x: &SparseVec, label: usize, n: usize) -> Vec<TermWeight> {
-        let w = &self.data.linear.weights;
-        let k = w.len() as f32;
+        let k = self.data.linear.weights.len();
         let terms = &self.data.terms;
         let mut c: Vec<(usize, f32)> = x
             .idx
@@ -303,8 +302,10 @@ impl Model {
             .zip(&x.val)
             .map(|(&i, &v)| {
                 let i = i as usize;
-                let mean = w.iter().map(|row| row[i]).sum::<f32>() / k;
-                (i, v * (w[label][i] - mean))
+                // This feature's weight for each label, in label order.
+                let w = &self.by_feature[i * k..(i + 1) * k];
+                let mean = w.iter().sum::<f32>() / k as f32;
+                (i, v * (w[label] - mean))
             })
             .filter(|&(_, c)| c > 0.0)
             .collect();
