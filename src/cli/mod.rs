@@ -42,7 +42,7 @@ pub enum Command {
     Train(train::Args),
     /// Score a model against gold labels
     Eval(eval::Args),
-    /// Cross-validate training settings, holding out whole reports
+    /// Cross-validate training settings, holding out whole reports (--curve: the learning curve)
     Cv(cv::Args),
     /// Show what a model holds and the terms that weigh most for each theme
     Inspect(inspect::Args),
