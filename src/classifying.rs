@@ -59,29 +59,32 @@ pub struct Classified {
     pub vector: SparseVec,
 }
 
-/// Classify one paragraph with its innermost heading as context.
+/// The features of the last heading seen, reused while paragraphs stay under it (a heading is
+/// tokenized once for its run of paragraphs, not once per paragraph).
+#[derive(Debug, Default)]
+pub struct HeadingCache(Option<(Option<String>, HeadingFeatures)>);
+
+impl HeadingCache {
+    fn features(&mut self, model: &Model, heading: Option<&str>) -> &HeadingFeatures {
+        if self.0.as_ref().is_none_or(|(h, _)| h.as_deref() != heading) {
+            self.0 = Some((heading.map(str::to_string), model.heading_features(heading)));
+        }
+        &self.0.as_ref().expect("set above").1
+    }
+}
+
+/// Classify one paragraph with its innermost heading as context; `cache` carries the heading's
+/// features from the paragraph before.
 pub fn classify_paragraph(
     model: &Model,
+    cache: &mut HeadingCache,
     index: usize,
     text: &str,
     heading_path: Vec<String>,
     opts: &ClassifyOptions,
 ) -> Classified {
     let heading = heading_path.last().map(String::as_str);
-    let (pred, x) = model.predict(text, heading);
-    finish(model, index, text, heading_path, pred, x, opts)
-}
-
-/// A classified paragraph from its prediction and vector.
-fn finish(
-    model: &Model,
-    index: usize,
-    text: &str,
-    heading_path: Vec<String>,
-    pred: crate::model::Prediction,
-    x: SparseVec,
-    opts: &ClassifyOptions,
-) -> Classified {
+    let (pred, x) = model.predict_under(text, cache.features(model, heading));
     let confidence = pred.confidence();
     let abstained = confidence < opts.min_confidence;
     let label = if abstained {
@@ -112,27 +115,19 @@ fn finish(
     }
 }
 
-/// Classify every paragraph of a segmented report. A heading's features are computed once for
-/// the run of paragraphs under it.
+/// Classify every paragraph of a segmented report.
 pub fn classify_report(model: &Model, report: &Report, opts: &ClassifyOptions) -> Vec<Classified> {
-    let mut under: Option<(Option<&str>, HeadingFeatures)> = None;
+    let mut cache = HeadingCache::default();
     report
         .paragraphs
         .iter()
         .map(|p| {
-            let heading = p.heading_path.last().map(String::as_str);
-            if under.as_ref().is_none_or(|(h, _)| *h != heading) {
-                under = Some((heading, model.heading_features(heading)));
-            }
-            let features = &under.as_ref().expect("set above").1;
-            let (pred, x) = model.predict_under(&p.text, features);
-            finish(
+            classify_paragraph(
                 model,
+                &mut cache,
                 p.index,
                 &p.text,
                 p.heading_path.clone(),
-                pred,
-                x,
                 opts,
             )
         })
@@ -171,6 +166,7 @@ pub fn classify_file(
         }]);
     }
     let stem = crate::segmenting::file_stem(path);
+    let mut cache = HeadingCache::default();
     let mut units: Vec<ClassifiedReport> = Vec::new();
     for p in read_paragraphs(path)? {
         let name = p.report.clone().unwrap_or_else(|| stem.clone());
@@ -185,6 +181,7 @@ pub fn classify_file(
         let index = unit.paragraphs.len();
         unit.paragraphs.push(classify_paragraph(
             model,
+            &mut cache,
             index,
             &p.text,
             p.heading_path,

@@ -24,11 +24,16 @@ pub struct Sample {
 }
 
 impl Sample {
+    /// Where the sample was read from, as `file:line`.
+    pub fn place(&self) -> String {
+        format!("{}:{}", self.file.display(), self.line)
+    }
+
     /// The group for grouped cross-validation: the report, or the sample's own place.
     pub fn group(&self) -> String {
         match &self.report {
             Some(r) => r.clone(),
-            None => format!("{}:{}", self.file.display(), self.line),
+            None => self.place(),
         }
     }
 }
@@ -348,7 +353,7 @@ pub fn check_for_training(samples: &mut Vec<Sample>, min_per_label: usize) -> Re
                 keep[i] = false;
                 checked
                     .dropped_duplicates
-                    .push((place(&samples[j]), place(s)));
+                    .push((samples[j].place(), s.place()));
             }
             Some(&j) => {
                 return Err(Error::data(
@@ -358,7 +363,7 @@ pub fn check_for_training(samples: &mut Vec<Sample>, min_per_label: usize) -> Re
                         "the same text is labeled `{}` here and `{}` at {}; settle on one label",
                         s.label,
                         samples[j].label,
-                        place(&samples[j])
+                        samples[j].place()
                     ),
                 ))
             }
@@ -407,10 +412,6 @@ pub fn check_for_training(samples: &mut Vec<Sample>, min_per_label: usize) -> Re
         }
     }
     Ok(checked)
-}
-
-fn place(s: &Sample) -> String {
-    format!("{}:{}", s.file.display(), s.line)
 }
 
 #[cfg(test)]

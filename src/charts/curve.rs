@@ -2,14 +2,10 @@
 //! against the number of labeled paragraphs.
 
 use super::font::Metrics;
+use super::layout::{LABEL_PX, MARGIN, SMALL_PX, SUBTITLE_PX, TITLE_PX};
 use super::scene::{HAlign, Rgba, Scene, AXIS, GRID, MUTED, TEXT};
 use crate::model::curve::CurvePoint;
 
-const MARGIN: i32 = 24;
-const TITLE_PX: f64 = 20.0;
-const SUBTITLE_PX: f64 = 14.0;
-const LABEL_PX: f64 = 13.0;
-const SMALL_PX: f64 = 11.0;
 const PLOT_W: i32 = 720;
 const PLOT_H: i32 = 380;
 const F1: Rgba = Rgba::rgb(0x26, 0x70, 0xb8);

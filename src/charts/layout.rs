@@ -5,11 +5,11 @@ use super::font::Metrics;
 use super::scene::{HAlign, Rgba, Scene, AXIS, GRID, MUTED, TEXT, UNKNOWN};
 use super::ChartInput;
 
-const MARGIN: i32 = 24;
-const TITLE_PX: f64 = 20.0;
-const SUBTITLE_PX: f64 = 14.0;
-const LABEL_PX: f64 = 13.0;
-const SMALL_PX: f64 = 11.0;
+pub(super) const MARGIN: i32 = 24;
+pub(super) const TITLE_PX: f64 = 20.0;
+pub(super) const SUBTITLE_PX: f64 = 14.0;
+pub(super) const LABEL_PX: f64 = 13.0;
+pub(super) const SMALL_PX: f64 = 11.0;
 /// The widest a report name may be before it is shortened with "…".
 const NAME_MAX_W: f64 = 300.0;
 const SWATCH: i32 = 14;

@@ -168,6 +168,30 @@ pub fn draw_all(input: &ChartInput, fonts: &Fonts, dir: &Path) -> Result<Written
     Ok(written)
 }
 
+/// The kind of image a chart file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartFormat {
+    Svg,
+    Png,
+}
+
+/// The format a chart file's name asks for (`.svg` or `.png`); any other name is a usage error,
+/// so a command can check it before long work.
+pub fn chart_format(path: &Path) -> Result<ChartFormat> {
+    match path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("svg") => Ok(ChartFormat::Svg),
+        Some("png") => Ok(ChartFormat::Png),
+        _ => Err(Error::Usage(format!(
+            "--chart {}: give a file name ending in .svg or .png",
+            path.display()
+        ))),
+    }
+}
+
 /// Draw the learning curve (see [`crate::model::curve`]) into `path`: SVG for `.svg`, PNG for
 /// `.png` (which needs a CJK font). Written atomically. Returns the notes of what was not drawn.
 pub fn draw_curve(
@@ -176,16 +200,7 @@ pub fn draw_curve(
     fonts: &Fonts,
     path: &Path,
 ) -> Result<Vec<String>> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    if ext != "svg" && ext != "png" {
-        return Err(Error::Usage(format!(
-            "--chart {}: give a file name ending in .svg or .png",
-            path.display()
-        )));
-    }
+    let format = chart_format(path)?;
     let Some(loaded) = fonts.loaded() else {
         return Ok(vec![format!(
             "{}: not drawn: {}",
@@ -197,7 +212,7 @@ pub fn draw_curve(
     };
     let m = font::Metrics::new(loaded);
     let scene = curve::curve(points, subtitle, &m).map_err(|e| drawing_failed(path, e))?;
-    if ext == "svg" {
+    if format == ChartFormat::Svg {
         let svg = svg_string(&scene, loaded.family).map_err(|e| drawing_failed(path, e))?;
         crate::model::write_atomic(path, svg.as_bytes())?;
         return Ok(Vec::new());

@@ -5,6 +5,7 @@ use super::output::Out;
 use crate::error::{Error, Result};
 use crate::labeled;
 use crate::labeling::agreement::agreement;
+use crate::labeling::sheet::SheetFormat;
 use crate::spreadsheet::csv_line;
 use std::path::PathBuf;
 
@@ -29,22 +30,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let jsonl = match &args.disagreements {
-        None => false,
-        Some(p) => match p
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .as_deref()
-        {
-            Some("csv") => false,
-            Some("jsonl") => true,
-            _ => {
-                return Err(Error::Usage(format!(
-                    "--disagreements {}: name the file .csv or .jsonl",
-                    p.display()
-                )))
-            }
-        },
+    let format = match &args.disagreements {
+        None => None,
+        Some(p) => Some(SheetFormat::from_path(p).ok_or_else(|| {
+            Error::Usage(format!(
+                "--disagreements {}: name the file .csv or .jsonl",
+                p.display()
+            ))
+        })?),
     };
     let first = labeled::read(&args.first, false)?.samples;
     let second = labeled::read(&args.second, false)?.samples;
@@ -68,7 +61,7 @@ pub fn run(args: Args) -> Result<()> {
     out.flush()?;
     if let Some(path) = &args.disagreements {
         let mut text = String::new();
-        if jsonl {
+        if format == Some(SheetFormat::Jsonl) {
             for d in &g.disagreements {
                 let mut v = serde_json::to_value(d).expect("serializable");
                 v["label"] = serde_json::Value::Null;

@@ -5,7 +5,10 @@ use super::input::InputArgs;
 use super::output::Out;
 use super::settings::load_model;
 use crate::charts::{self, ChartInput, Fonts, ReportShares, Strip, ThemeInfo};
-use crate::classifying::{classify_paragraph, classify_report, read_paragraphs, ClassifyOptions};
+use crate::classifying::{
+    classify_paragraph, classify_report, is_paragraph_file, read_paragraphs, ClassifyOptions,
+    HeadingCache,
+};
 use crate::comparing::{
     self, html, misclassification, shifts, summarize, tables, Estimate, Measure, MeasureSettings,
     ReportResult, Summary,
@@ -105,7 +108,7 @@ pub fn run(args: Args) -> Result<()> {
         .par_iter()
         .progress_with(bar.clone())
         .map(|job| {
-            if is_jsonl(&job.path) {
+            if is_paragraph_file(&job.path) {
                 return paragraph_file(&model, job, &opts);
             }
             let mut input = settings.clone();
@@ -214,11 +217,6 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-fn is_jsonl(p: &Path) -> bool {
-    p.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
-}
-
 /// A `.jsonl` file of paragraphs (`text`, optional `heading`, `report`): one report per distinct
 /// `report` value, in order of first appearance.
 fn paragraph_file(
@@ -227,6 +225,7 @@ fn paragraph_file(
     opts: &ClassifyOptions,
 ) -> Result<Vec<ReportResult>> {
     let stem = crate::segmenting::file_stem(&job.path);
+    let mut cache = HeadingCache::default();
     let mut out: Vec<ReportResult> = Vec::new();
     for p in read_paragraphs(&job.path)? {
         let name = p.report.clone().unwrap_or_else(|| stem.clone());
@@ -248,6 +247,7 @@ fn paragraph_file(
         let index = out[i].paragraphs.len();
         out[i].paragraphs.push(classify_paragraph(
             model,
+            &mut cache,
             index,
             &p.text,
             p.heading_path,

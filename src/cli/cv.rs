@@ -48,15 +48,7 @@ pub fn run(args: Args) -> Result<()> {
         )));
     }
     if let Some(c) = &args.chart {
-        let ext = c
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase());
-        if !matches!(ext.as_deref(), Some("svg" | "png")) {
-            return Err(Error::Usage(format!(
-                "--chart {}: give a file name ending in .svg or .png",
-                c.display()
-            )));
-        }
+        crate::charts::chart_format(c)?;
     }
     let training = args.train.resolve(Some(args.folds))?;
     let s = training.settings.get();

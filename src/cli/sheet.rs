@@ -3,14 +3,19 @@
 
 use super::input::{classify_all, expand_reports, InputArgs};
 use super::settings::{labeled_texts, load_model};
+use crate::classifying::ClassifiedReport;
 use crate::error::{Error, Result};
 use crate::labeling::sheet::{self, SheetFormat, SheetRow};
 use crate::labeling::suggest::text_key;
+use crate::model::Model;
 use crate::tokenizing::hash_text;
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
+/// What `sheet` and `suggest` read and where they write: the reports, the model that suggests
+/// labels, the paragraphs to leave out and the sheet to write.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub struct SheetIo {
     /// Reports (.txt, .docx, folders, globs; `-` for standard input) or .jsonl files of
     /// paragraphs ({"text", "heading", "report"} per line)
     #[arg(required = true, value_name = "INPUT")]
@@ -24,12 +29,6 @@ pub struct Args {
     /// Sheet format (default: from the file name's extension, else CSV)
     #[arg(long, short = 'f', value_enum)]
     pub format: Option<SheetFormat>,
-    /// Only N paragraphs, drawn at random (a first batch to label before a model of your own)
-    #[arg(long, value_name = "N")]
-    pub sample: Option<usize>,
-    /// Seed of the random draw of --sample (the same seed draws the same paragraphs)
-    #[arg(long, value_name = "SEED", default_value_t = 1, requires = "sample")]
-    pub seed: u64,
     /// Leave out paragraphs already labeled in these files (labeled data or filled-in sheets)
     #[arg(long, value_name = "DATA")]
     pub skip: Vec<PathBuf>,
@@ -37,30 +36,88 @@ pub struct Args {
     pub input: InputArgs,
 }
 
+/// The inputs classified, ready to become a sheet.
+pub struct Loaded {
+    pub model: Model,
+    pub reports: Vec<ClassifiedReport>,
+    /// Whitespace-free texts of the paragraphs to leave out.
+    pub skip: HashSet<String>,
+    pub format: SheetFormat,
+    /// Inputs that could not be read (each reported already), of `inputs`.
+    pub failed: usize,
+    pub inputs: usize,
+}
+
+impl SheetIo {
+    /// Check the arguments, read the paragraphs to skip, load the model and classify the inputs.
+    pub fn load(&self) -> Result<Loaded> {
+        let format = output_format(&self.output, self.format)?;
+        let settings = self.input.settings()?;
+        let inputs = expand_reports(&self.inputs)?;
+        let skip = labeled_texts(&self.skip)?;
+        let model = load_model(self.model.as_deref())?;
+        let (reports, failed) = classify_all(&model, &inputs, &settings)?;
+        Ok(Loaded {
+            model,
+            reports,
+            skip,
+            format,
+            failed,
+            inputs: inputs.len(),
+        })
+    }
+
+    /// True when the sheet goes to standard output.
+    pub fn to_stdout(&self) -> bool {
+        self.output == Path::new("-")
+    }
+}
+
+impl Loaded {
+    /// Exit 1 when some inputs could not be read (the sheet of the others is written).
+    pub fn finish(&self) -> Result<()> {
+        if self.failed > 0 {
+            return Err(Error::Partial {
+                failed: self.failed,
+                total: self.inputs,
+            });
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub io: SheetIo,
+    /// Only N paragraphs, drawn at random (a first batch to label before a model of your own)
+    #[arg(long, value_name = "N")]
+    pub sample: Option<usize>,
+    /// Seed of the random draw of --sample (the same seed draws the same paragraphs)
+    #[arg(long, value_name = "SEED", default_value_t = 1, requires = "sample")]
+    pub seed: u64,
+}
+
 pub fn run(args: Args) -> Result<()> {
     if args.sample == Some(0) {
         return Err(Error::Usage("--sample must be at least 1".into()));
     }
-    let format = output_format(&args.output, args.format)?;
-    let settings = args.input.settings()?;
-    let inputs = expand_reports(&args.inputs)?;
-    let skip = labeled_texts(&args.skip)?;
-    let model = load_model(args.model.as_deref())?;
-    let (reports, failed) = classify_all(&model, &inputs, &settings)?;
+    let loaded = args.io.load()?;
     let mut rows: Vec<SheetRow> = Vec::new();
     let mut skipped = 0;
-    for r in &reports {
+    for r in &loaded.reports {
         for p in &r.paragraphs {
-            if skip.contains(&text_key(&p.text)) {
+            if loaded.skip.contains(&text_key(&p.text)) {
                 skipped += 1;
                 continue;
             }
-            rows.push(SheetRow::new(&model, r, p));
+            rows.push(SheetRow::new(&loaded.model, r, p));
         }
     }
     let total = rows.len();
     if let Some(n) = args.sample {
-        // A fixed random order: a hash of the seed, report and paragraph index.
+        // A fixed random order: a hash of the seed, report and paragraph index; the rows drawn
+        // stay in document order.
         let mut keyed: Vec<(String, usize)> = rows
             .iter()
             .enumerate()
@@ -72,13 +129,16 @@ pub fn run(args: Args) -> Result<()> {
             })
             .collect();
         keyed.sort();
-        let mut keep: Vec<usize> = keyed.into_iter().take(n).map(|(_, i)| i).collect();
-        keep.sort_unstable();
-        let mut all: Vec<Option<SheetRow>> = rows.into_iter().map(Some).collect();
-        rows = keep.into_iter().filter_map(|i| all[i].take()).collect();
+        let keep: HashSet<usize> = keyed.into_iter().take(n).map(|(_, i)| i).collect();
+        rows = rows
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| keep.contains(i))
+            .map(|(_, r)| r)
+            .collect();
     }
-    sheet::write(&args.output, &rows, format)?;
-    if args.output != std::path::Path::new("-") {
+    sheet::write(&args.io.output, &rows, loaded.format)?;
+    if !args.io.to_stdout() {
         eprintln!(
             "baogao: wrote {} paragraphs{} from {} reports to {}{}; fill in the `label` column",
             rows.len(),
@@ -87,8 +147,8 @@ pub fn run(args: Args) -> Result<()> {
             } else {
                 String::new()
             },
-            reports.len(),
-            args.output.display(),
+            loaded.reports.len(),
+            args.io.output.display(),
             if skipped > 0 {
                 format!(" ({skipped} already labeled left out)")
             } else {
@@ -96,21 +156,15 @@ pub fn run(args: Args) -> Result<()> {
             }
         );
     }
-    if failed > 0 {
-        return Err(Error::Partial {
-            failed,
-            total: inputs.len(),
-        });
-    }
-    Ok(())
+    loaded.finish()
 }
 
 /// The format asked for, or the one the output file's extension names, else CSV.
-pub fn output_format(output: &std::path::Path, asked: Option<SheetFormat>) -> Result<SheetFormat> {
+fn output_format(output: &Path, asked: Option<SheetFormat>) -> Result<SheetFormat> {
     if let Some(f) = asked {
         return Ok(f);
     }
-    if output == std::path::Path::new("-") {
+    if output == Path::new("-") {
         return Ok(SheetFormat::Csv);
     }
     SheetFormat::from_path(output).ok_or_else(|| {

@@ -1,46 +1,27 @@
 //! `baogao suggest INPUT... --model M -n 50`: the paragraphs to label next, most useful first
 //! (uncertain, spread over themes and reports, no near-duplicates), as a sheet.
 
-use super::input::{classify_all, expand_reports, InputArgs};
-use super::settings::{labeled_texts, load_model};
-use super::sheet::output_format;
+use super::sheet::SheetIo;
 use crate::error::{Error, Result};
-use crate::labeling::sheet::{self, SheetFormat};
+use crate::labeling::sheet;
 use crate::labeling::suggest::{suggest, Suggest, Uncertainty};
-use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Reports (.txt, .docx, folders, globs; `-` for standard input) or .jsonl files of
-    /// paragraphs ({"text", "heading", "report"} per line)
-    #[arg(required = true, value_name = "INPUT")]
-    pub inputs: Vec<PathBuf>,
-    /// The model to improve (default: the model shipped with baogao)
-    #[arg(long, short, value_name = "MODEL")]
-    pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub io: SheetIo,
     /// How many paragraphs to suggest
     #[arg(short = 'n', long = "count", value_name = "N", default_value_t = 50)]
     pub n: usize,
-    /// Where to write the sheet (`-`: standard output)
-    #[arg(long, short, value_name = "FILE", default_value = "-")]
-    pub output: PathBuf,
-    /// Sheet format (default: from the file name's extension, else CSV)
-    #[arg(long, short = 'f', value_enum)]
-    pub format: Option<SheetFormat>,
     /// How uncertainty is measured
     #[arg(long, value_enum, default_value_t = Uncertainty::Margin)]
     pub by: Uncertainty,
-    /// Leave out paragraphs already labeled in these files (your training data, filled-in sheets)
-    #[arg(long, value_name = "DATA")]
-    pub skip: Vec<PathBuf>,
     /// Leave out paragraphs shorter than this many characters
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub min_chars: usize,
     /// Leave out a paragraph whose TF-IDF cosine with one already suggested reaches this
     #[arg(long, value_name = "COS", default_value_t = 0.8)]
     pub max_similarity: f32,
-    #[command(flatten)]
-    pub input: InputArgs,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -53,26 +34,20 @@ pub fn run(args: Args) -> Result<()> {
             args.max_similarity
         )));
     }
-    let format = output_format(&args.output, args.format)?;
-    let settings = args.input.settings()?;
-    let inputs = expand_reports(&args.inputs)?;
-    let exclude = labeled_texts(&args.skip)?;
-    let model = load_model(args.model.as_deref())?;
-    let (reports, failed) = classify_all(&model, &inputs, &settings)?;
-    let (picked, seen) = suggest(
-        &model,
-        &reports,
+    let mut loaded = args.io.load()?;
+    let (rows, seen) = suggest(
+        &loaded.model,
+        &loaded.reports,
         &Suggest {
             n: args.n,
             by: args.by,
             min_chars: args.min_chars,
             max_similarity: args.max_similarity,
-            exclude,
+            exclude: std::mem::take(&mut loaded.skip),
             ..Default::default()
         },
     );
-    let rows: Vec<_> = picked.into_iter().map(|s| s.row).collect();
-    sheet::write(&args.output, &rows, format)?;
+    sheet::write(&args.io.output, &rows, loaded.format)?;
     let mut left_out = Vec::new();
     for (n, what) in [
         (seen.already_labeled, "already labeled"),
@@ -88,26 +63,20 @@ pub fn run(args: Args) -> Result<()> {
         "baogao: suggested {} of {} paragraphs in {} reports{}{}",
         rows.len(),
         seen.paragraphs,
-        reports.len(),
+        loaded.reports.len(),
         if left_out.is_empty() {
             String::new()
         } else {
             format!(" (left out: {})", left_out.join(", "))
         },
-        if args.output == std::path::Path::new("-") {
+        if args.io.to_stdout() {
             String::new()
         } else {
             format!(
                 "; wrote {}: fill in the `label` column, then train on it with your other data",
-                args.output.display()
+                args.io.output.display()
             )
         }
     );
-    if failed > 0 {
-        return Err(Error::Partial {
-            failed,
-            total: inputs.len(),
-        });
-    }
-    Ok(())
+    loaded.finish()
 }

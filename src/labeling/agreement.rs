@@ -68,10 +68,6 @@ fn key(s: &Sample) -> (String, String) {
     (s.report.clone().unwrap_or_default(), text_key(&s.text))
 }
 
-fn place(s: &Sample) -> String {
-    format!("{}:{}", s.file.display(), s.line)
-}
-
 /// Compare two people's labels. Returns `None` when no paragraph was labeled by both.
 pub fn agreement(first: &[Sample], second: &[Sample]) -> Option<Agreement> {
     let mut by_key: HashMap<(String, String), &Sample> = HashMap::new();
@@ -115,8 +111,8 @@ pub fn agreement(first: &[Sample], second: &[Sample]) -> Option<Agreement> {
                 text: a.text.clone(),
                 first: a.label.clone(),
                 second: b.label.clone(),
-                first_at: place(a),
-                second_at: place(b),
+                first_at: a.place(),
+                second_at: b.place(),
             });
         }
     }

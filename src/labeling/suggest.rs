@@ -106,13 +106,6 @@ pub fn cosine(a: &SparseVec, b: &SparseVec) -> f32 {
     s
 }
 
-/// A suggested paragraph: its sheet row and how uncertain the model is about it.
-#[derive(Debug, Clone)]
-pub struct Suggestion {
-    pub row: SheetRow,
-    pub uncertainty: f64,
-}
-
 /// What [`suggest`] looked at.
 #[derive(Debug, Clone, Default)]
 pub struct Considered {
@@ -123,12 +116,12 @@ pub struct Considered {
     pub near_duplicates: usize,
 }
 
-/// Pick the paragraphs to label next, most useful first.
+/// Pick the paragraphs to label next, most useful first, as sheet rows.
 pub fn suggest(
     model: &Model,
     reports: &[ClassifiedReport],
     settings: &Suggest,
-) -> (Vec<Suggestion>, Considered) {
+) -> (Vec<SheetRow>, Considered) {
     let mut seen = HashSet::new();
     let mut considered = Considered::default();
     // (uncertainty, report index, paragraph index in the report)
@@ -215,10 +208,7 @@ pub fn suggest(
     }
     let out = taken
         .into_iter()
-        .map(|(u, r, k)| Suggestion {
-            row: SheetRow::new(model, &reports[r], &reports[r].paragraphs[k]),
-            uncertainty: u,
-        })
+        .map(|(_, r, k)| SheetRow::new(model, &reports[r], &reports[r].paragraphs[k]))
         .collect();
     (out, considered)
 }
