@@ -90,6 +90,59 @@ pub enum Selection {
     Chi2,
 }
 
+/// Document frequencies of terms while fitting: for each term, the number of paragraphs holding
+/// it, then that number per label (`1 + n_labels` counts per term, in one flat vector).
+struct DocFrequency<'t> {
+    index: HashMap<&'t str, u32>,
+    terms: Vec<&'t str>,
+    counts: Vec<u32>,
+    n_labels: usize,
+}
+
+impl<'t> DocFrequency<'t> {
+    fn new(n_labels: usize, capacity: usize) -> DocFrequency<'t> {
+        DocFrequency {
+            index: HashMap::with_capacity_and_hasher(capacity, Default::default()),
+            terms: Vec::with_capacity(capacity),
+            counts: Vec::with_capacity(capacity * (1 + n_labels)),
+            n_labels,
+        }
+    }
+
+    /// Count one paragraph of `label` holding `term`.
+    fn add(&mut self, term: &'t str, label: usize) {
+        self.add_counts(term, |c| {
+            c[0] += 1;
+            c[1 + label] += 1;
+        })
+    }
+
+    fn add_counts(&mut self, term: &'t str, f: impl FnOnce(&mut [u32])) {
+        let width = 1 + self.n_labels;
+        let next = self.terms.len() as u32;
+        let id = *self.index.entry(term).or_insert(next) as usize;
+        if id == self.terms.len() {
+            self.terms.push(term);
+            self.counts.resize(self.counts.len() + width, 0);
+        }
+        f(&mut self.counts[id * width..(id + 1) * width]);
+    }
+
+    /// The sums of two tables.
+    fn merge(a: DocFrequency<'t>, b: DocFrequency<'t>) -> DocFrequency<'t> {
+        let (mut big, small) = if a.terms.len() >= b.terms.len() {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        let width = 1 + small.n_labels;
+        for (t, c) in small.terms.iter().zip(small.counts.chunks_exact(width)) {
+            big.add_counts(t, |into| into.iter_mut().zip(c).for_each(|(x, y)| *x += y));
+        }
+        big
+    }
+}
+
 /// A sparse vector: sorted feature indices and their values.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SparseVec {
@@ -332,8 +385,8 @@ impl WordIndex {
 impl Vectorizer {
     /// Learn the vocabulary and IDF from tokenized training paragraphs; `labels` (an index in
     /// `0..n_labels` per paragraph) is used by χ² selection.
-    pub fn fit(
-        docs: &[Tokens],
+    pub fn fit<D: std::borrow::Borrow<Tokens> + Sync>(
+        docs: &[D],
         labels: &[usize],
         n_labels: usize,
         settings: &FeatureSettings,
@@ -343,7 +396,7 @@ impl Vectorizer {
             .par_iter()
             .map(|d| {
                 let mut seen: Vec<String> = Vec::new();
-                d.terms(settings.bigrams, use_heading, |t, _| {
+                d.borrow().terms(settings.bigrams, use_heading, |t, _| {
                     seen.push(t.to_string())
                 });
                 seen.sort_unstable();
@@ -351,17 +404,25 @@ impl Vectorizer {
                 seen
             })
             .collect();
-        // Document frequency in all, and per label.
-        let mut df: HashMap<&str, (u32, Vec<u32>)> = HashMap::default();
-        for (terms, &label) in per_doc.iter().zip(labels) {
-            for t in terms {
-                let e = df
-                    .entry(t.as_str())
-                    .or_insert_with(|| (0, vec![0; n_labels]));
-                e.0 += 1;
-                e.1[label] += 1;
-            }
-        }
+        // Document frequency in all, and per label: counted per chunk of paragraphs on all
+        // cores, then summed (sums do not depend on the chunking).
+        let chunk = per_doc
+            .len()
+            .div_ceil(2 * rayon::current_num_threads())
+            .max(256);
+        let df = per_doc
+            .par_chunks(chunk)
+            .zip(labels.par_chunks(chunk))
+            .map(|(terms, labels)| {
+                let mut df = DocFrequency::new(n_labels, terms.len() * 32);
+                for (terms, &label) in terms.iter().zip(labels) {
+                    for t in terms {
+                        df.add(t, label);
+                    }
+                }
+                df
+            })
+            .reduce(|| DocFrequency::new(n_labels, 0), DocFrequency::merge);
         let n = docs.len();
         let max_df = (settings.max_df * n as f64).floor().max(1.0) as u32;
         let mut class_size = vec![0u32; n_labels];
@@ -369,14 +430,16 @@ impl Vectorizer {
             class_size[l] += 1;
         }
         let mut kept: Vec<(&str, u32, f64)> = df
-            .into_iter()
-            .filter(|(_, (d, _))| *d as usize >= settings.min_df && *d <= max_df)
-            .map(|(t, (d, per))| {
+            .terms
+            .iter()
+            .zip(df.counts.chunks_exact(1 + n_labels))
+            .filter(|(_, c)| c[0] as usize >= settings.min_df && c[0] <= max_df)
+            .map(|(&t, c)| {
                 let score = match settings.selection {
-                    Selection::Df => d as f64,
-                    Selection::Chi2 => chi2(d, &per, &class_size, n as u32),
+                    Selection::Df => c[0] as f64,
+                    Selection::Chi2 => chi2(c[0], &c[1..], &class_size, n as u32),
                 };
-                (t, d, score)
+                (t, c[0], score)
             })
             .collect();
         // Best first; ties broken by frequency, then by the term itself, so the order never
@@ -758,5 +821,46 @@ mod tests {
         assert!(one.terms.contains(&"乙".to_string()));
         assert!(chi2(20, &[10, 10], &[10, 10], 20) == 0.0);
         assert!(chi2(10, &[10, 0], &[10, 10], 20) > 19.9);
+    }
+
+    #[test]
+    fn document_frequencies_merged_from_chunks_equal_one_count() {
+        let docs: Vec<(Vec<&str>, usize)> = (0..40)
+            .map(|i| {
+                let terms = ["甲", "乙", "丙", "丁", "戊"]
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(k, _)| (i + k) % (k + 2) == 0)
+                    .map(|(_, t)| t)
+                    .collect();
+                (terms, i % 3)
+            })
+            .collect();
+        let count = |docs: &[(Vec<&'static str>, usize)]| {
+            let mut df = DocFrequency::new(3, 0);
+            for (terms, label) in docs {
+                terms.iter().for_each(|t| df.add(t, *label));
+            }
+            df
+        };
+        let table = |df: &DocFrequency| {
+            let mut rows: Vec<(String, Vec<u32>)> = df
+                .terms
+                .iter()
+                .zip(df.counts.chunks_exact(4))
+                .map(|(t, c)| (t.to_string(), c.to_vec()))
+                .collect();
+            rows.sort();
+            rows
+        };
+        let whole = count(&docs);
+        let merged = DocFrequency::merge(
+            DocFrequency::merge(count(&docs[..7]), count(&docs[7..30])),
+            count(&docs[30..]),
+        );
+        assert_eq!(table(&whole), table(&merged));
+        let jia = table(&whole).into_iter().find(|r| r.0 == "甲").unwrap().1;
+        assert_eq!(jia[0], 20);
+        assert_eq!(jia[0], jia[1..].iter().sum::<u32>());
     }
 }

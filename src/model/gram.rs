@@ -39,7 +39,8 @@ pub fn factor(rows: &[&SparseVec], n_features: usize) -> Result<Array2<f64>> {
     cholesky(gram(rows, n_features))
 }
 
-/// `X Xᵀ + εI` from sparse rows, through the term → rows postings.
+/// The lower triangle of `X Xᵀ + εI` from sparse rows, through the term → rows postings (the
+/// factorisation reads nothing above the diagonal; the upper triangle is left zero).
 fn gram(rows: &[&SparseVec], n_features: usize) -> Array2<f64> {
     let n = rows.len();
     let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n_features];
@@ -52,7 +53,10 @@ fn gram(rows: &[&SparseVec], n_features: usize) -> Array2<f64> {
     k.par_chunks_mut(n.max(1)).enumerate().for_each(|(r, out)| {
         let v = rows[r];
         for (&i, &x) in v.idx.iter().zip(&v.val) {
-            for &(j, y) in &postings[i as usize] {
+            // Postings are in row order: the rows up to this one come first.
+            let postings = &postings[i as usize];
+            let upto = postings.partition_point(|&(j, _)| j as usize <= r);
+            for &(j, y) in &postings[..upto] {
                 out[j as usize] += x as f64 * y as f64;
             }
         }
@@ -144,17 +148,25 @@ pub fn weights_over_terms(
     beta: &[Vec<f32>],
 ) -> Vec<Vec<f32>> {
     let n = l.nrows();
-    beta.par_iter()
-        .map(|b| {
-            // Solve Lᵀ a = β by back substitution.
-            let mut a: Vec<f64> = b.iter().map(|&x| x as f64).collect();
-            for i in (0..n).rev() {
-                let mut s = a[i];
-                for p in i + 1..n {
-                    s -= l[(p, i)] * a[p];
-                }
-                a[i] = s / l[(i, i)];
+    // Solve Lᵀ a = β for every label at once by back substitution, walking L by rows (its
+    // storage order): once a[p] is known, row p of L removes its part from every a[i], i < p.
+    let mut a: Vec<Vec<f64>> = beta
+        .iter()
+        .map(|b| b.iter().map(|&x| x as f64).collect())
+        .collect();
+    for p in (0..n).rev() {
+        let row = l.row(p);
+        let row = row.as_slice().expect("a standard-layout factor");
+        for label in a.iter_mut() {
+            label[p] /= row[p];
+            let ap = label[p];
+            for (x, &lv) in label[..p].iter_mut().zip(&row[..p]) {
+                *x -= lv * ap;
             }
+        }
+    }
+    a.par_iter()
+        .map(|a| {
             let mut w = vec![0f64; n_features];
             for (r, v) in rows.iter().enumerate() {
                 for (&i, &x) in v.idx.iter().zip(&v.val) {
@@ -193,7 +205,8 @@ mod tests {
             .collect();
         let refs: Vec<&SparseVec> = rows.iter().collect();
         let l = factor(&refs, 420).unwrap();
-        let k = gram(&refs, 420);
+        let lower = gram(&refs, 420);
+        let k = &lower + &lower.t() - &Array2::from_diag(&lower.diag());
         let back = l.dot(&l.t());
         let worst = (&back - &k).iter().fold(0f64, |m, d| m.max(d.abs()));
         assert!(worst < 1e-9, "worst {worst}");
@@ -207,15 +220,24 @@ mod tests {
             .collect();
         let refs: Vec<&SparseVec> = rows.iter().collect();
         let l = factor(&refs, 60).unwrap();
-        let beta: Vec<Vec<f32>> = vec![(0..40).map(|i| (i as f32 * 0.37).sin()).collect()];
+        // Several labels at once, solved together.
+        let beta: Vec<Vec<f32>> = (1..4)
+            .map(|k| {
+                (0..40)
+                    .map(|i| (i as f32 * 0.37 * k as f32).sin())
+                    .collect()
+            })
+            .collect();
         let w = weights_over_terms(&l, &refs, 60, &beta);
-        for (r, v) in rows.iter().enumerate() {
-            let via_terms = v.dot(&w[0]) as f64;
-            let via_factor: f64 = (0..40).map(|c| l[(r, c)] * beta[0][c] as f64).sum();
-            assert!(
-                (via_terms - via_factor).abs() < 1e-3,
-                "row {r}: {via_terms} vs {via_factor}"
-            );
+        for (k, b) in beta.iter().enumerate() {
+            for (r, v) in rows.iter().enumerate() {
+                let via_terms = v.dot(&w[k]) as f64;
+                let via_factor: f64 = (0..40).map(|c| l[(r, c)] * b[c] as f64).sum();
+                assert!(
+                    (via_terms - via_factor).abs() < 1e-3,
+                    "label {k}, row {r}: {via_terms} vs {via_factor}"
+                );
+            }
         }
     }
 }

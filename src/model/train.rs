@@ -231,7 +231,7 @@ pub(crate) fn fit_subset(
     rows: &[usize],
     s: &TrainSettings,
 ) -> Result<(Vectorizer, Linear)> {
-    let docs: Vec<Tokens> = rows.iter().map(|&i| p.tokens[i].clone()).collect();
+    let docs: Vec<&Tokens> = rows.iter().map(|&i| &p.tokens[i]).collect();
     let labels: Vec<usize> = rows.iter().map(|&i| p.y[i]).collect();
     let vectorizer = Vectorizer::fit(&docs, &labels, p.labels.len(), &s.features)?;
     let order = match s.class_weight {
@@ -239,7 +239,7 @@ pub(crate) fn fit_subset(
         ClassWeight::Balanced => oversample(&rows.iter().map(|&i| p.y[i]).collect::<Vec<_>>()),
     };
     let vecs: Vec<SparseVec> = docs
-        .iter()
+        .par_iter()
         .map(|d| vectorizer.transform_tokens(d))
         .collect();
     let refs: Vec<&SparseVec> = order.iter().map(|&k| &vecs[k]).collect();
