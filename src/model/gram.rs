@@ -20,13 +20,14 @@
 
 use crate::error::{Error, Result};
 use crate::features::SparseVec;
-use ndarray::{s, Array2};
+use faer::dyn_stack::{MemBuffer, MemStack};
+use faer::linalg::cholesky::llt::factor::{cholesky_in_place, cholesky_in_place_scratch, LltError};
+use faer::{MatMut, Par};
+use ndarray::{Array2, ShapeBuilder};
 use rayon::prelude::*;
 
 /// Ridge added to the Gram matrix's diagonal.
 const RIDGE: f64 = 1e-6;
-/// Block size of the Cholesky factorisation.
-const BLOCK: usize = 128;
 
 /// Whether fitting in the span of the rows is cheaper than fitting on the dense matrix: it needs
 /// an n × n matrix instead of n × d, plus the factorisation.
@@ -34,14 +35,40 @@ pub fn worthwhile(n_rows: usize, n_features: usize) -> bool {
     n_rows >= 2 && (n_rows as f64) < 0.8 * n_features as f64
 }
 
-/// The lower Cholesky factor of `X Xᵀ + εI`, in f64.
+/// The lower Cholesky factor `L` of `X Xᵀ + εI`, in f64 and column-major order (each column of
+/// `L` contiguous), upper triangle zero. The factorisation is faer's, on all cores, in place.
 pub fn factor(rows: &[&SparseVec], n_features: usize) -> Result<Array2<f64>> {
-    cholesky(gram(rows, n_features))
+    let n = rows.len();
+    let mut k = gram_lower_by_columns(rows, n_features);
+    let par = Par::rayon(0);
+    let mut scratch = MemBuffer::new(cholesky_in_place_scratch::<f64>(n, par, Default::default()));
+    cholesky_in_place(
+        MatMut::from_column_major_slice_mut(&mut k, n, n),
+        Default::default(),
+        par,
+        MemStack::new(&mut scratch),
+        Default::default(),
+    )
+    .map_err(|e| {
+        let LltError::NonPositivePivot { index } = e;
+        Error::Usage(format!(
+            "training failed: the Gram matrix of the training paragraphs is not positive \
+             definite at row {index}; try --max-features larger than the number of paragraphs"
+        ))
+    })?;
+    // The factorisation leaves the upper triangle as it was (zero), but say so for certain.
+    k.par_chunks_mut(n.max(1))
+        .enumerate()
+        .for_each(|(col, values)| {
+            values[..col].iter_mut().for_each(|v| *v = 0.0);
+        });
+    Ok(Array2::from_shape_vec((n, n).f(), k).expect("n × n values"))
 }
 
-/// The lower triangle of `X Xᵀ + εI` from sparse rows, through the term → rows postings (the
-/// factorisation reads nothing above the diagonal; the upper triangle is left zero).
-fn gram(rows: &[&SparseVec], n_features: usize) -> Array2<f64> {
+/// The lower triangle of `X Xᵀ + εI` from sparse rows, through the term → rows postings, in
+/// column-major order: column `c` holds `K[j, c]` for `j ≥ c` (the factorisation reads nothing
+/// above the diagonal; that part is left zero).
+fn gram_lower_by_columns(rows: &[&SparseVec], n_features: usize) -> Vec<f64> {
     let n = rows.len();
     let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n_features];
     for (r, v) in rows.iter().enumerate() {
@@ -50,93 +77,45 @@ fn gram(rows: &[&SparseVec], n_features: usize) -> Array2<f64> {
         }
     }
     let mut k = vec![0f64; n * n];
-    k.par_chunks_mut(n.max(1)).enumerate().for_each(|(r, out)| {
-        let v = rows[r];
-        for (&i, &x) in v.idx.iter().zip(&v.val) {
-            // Postings are in row order: the rows up to this one come first.
-            let postings = &postings[i as usize];
-            let upto = postings.partition_point(|&(j, _)| j as usize <= r);
-            for &(j, y) in &postings[..upto] {
-                out[j as usize] += x as f64 * y as f64;
+    k.par_chunks_mut(n.max(1))
+        .enumerate()
+        .with_max_len(1)
+        .for_each(|(c, out)| {
+            let v = rows[c];
+            for (&i, &x) in v.idx.iter().zip(&v.val) {
+                // Postings are in row order: the rows from this one on come last.
+                let postings = &postings[i as usize];
+                let from = postings.partition_point(|&(j, _)| (j as usize) < c);
+                for &(j, y) in &postings[from..] {
+                    out[j as usize] += x as f64 * y as f64;
+                }
             }
-        }
-        out[r] += RIDGE;
-    });
-    Array2::from_shape_vec((n, n), k).expect("n × n values")
+            out[c] += RIDGE;
+        });
+    k
 }
 
-/// Blocked right-looking Cholesky factorisation of a symmetric positive definite matrix; returns
-/// the lower factor (upper triangle zeroed).
-fn cholesky(mut a: Array2<f64>) -> Result<Array2<f64>> {
-    let n = a.nrows();
-    let mut k = 0;
-    while k < n {
-        let b = BLOCK.min(n - k);
-        // The diagonal block, unblocked (earlier columns are already subtracted).
-        for j in k..k + b {
-            let row_j = a.slice(s![j, k..j]).to_owned();
-            let d = a[(j, j)] - row_j.dot(&row_j);
-            if !(d > 0.0 && d.is_finite()) {
-                return Err(Error::Usage(format!(
-                    "training failed: the Gram matrix of the training paragraphs is not positive \
-                     definite at row {j} (pivot {d:e}); try --max-features larger than the number \
-                     of paragraphs"
-                )));
+/// `L` as f32 in row-major order (one training paragraph per row), for the solver: copied by
+/// tiles of rows, reading each column of `L` a stretch at a time.
+pub fn rows_f32(l: &Array2<f64>) -> Array2<f32> {
+    const TILE: usize = 64;
+    let n = l.nrows();
+    let mut z = vec![0f32; n * n];
+    z.par_chunks_mut(TILE * n.max(1))
+        .enumerate()
+        .for_each(|(t, block)| {
+            let r0 = t * TILE;
+            let h = block.len() / n;
+            // Columns right of the tile's last row are zero in L.
+            for c in 0..(r0 + h).min(n) {
+                let col = l.column(c);
+                let col = &col.as_slice().expect("a column-major factor")[r0..r0 + h];
+                for (dr, &x) in col.iter().enumerate() {
+                    block[dr * n + c] = x as f32;
+                }
             }
-            let d = d.sqrt();
-            a[(j, j)] = d;
-            for i in j + 1..k + b {
-                let s = a[(i, j)] - a.slice(s![i, k..j]).dot(&row_j);
-                a[(i, j)] = s / d;
-            }
-        }
-        let rest = k + b;
-        if rest < n {
-            // The panel below: A21 ← A21 L11⁻ᵀ, as one matrix product with the inverse of the
-            // small triangular block.
-            let inv = lower_inverse(&a.slice(s![k..rest, k..rest]).to_owned());
-            let panel = a.slice(s![rest.., k..rest]).to_owned();
-            let mut solved = Array2::<f64>::zeros(panel.dim());
-            ndarray::linalg::general_mat_mul(1.0, &panel, &inv.t(), 0.0, &mut solved);
-            a.slice_mut(s![rest.., k..rest]).assign(&solved);
-            // The trailing matrix: A22 ← A22 − A21 A21ᵀ, lower block rows only.
-            let panel = solved;
-            let m = n - rest;
-            let mut i0 = 0;
-            while i0 < m {
-                let i1 = (i0 + 4 * BLOCK).min(m);
-                let lhs = panel.slice(s![i0..i1, ..]);
-                let rhs = panel.slice(s![..i1, ..]);
-                let mut target = a.slice_mut(s![rest + i0..rest + i1, rest..rest + i1]);
-                ndarray::linalg::general_mat_mul(-1.0, &lhs, &rhs.t(), 1.0, &mut target);
-                i0 = i1;
-            }
-        }
-        k = rest;
-    }
-    for i in 0..n {
-        for j in i + 1..n {
-            a[(i, j)] = 0.0;
-        }
-    }
-    Ok(a)
-}
-
-/// The inverse of a small lower-triangular matrix (column by column forward substitution).
-fn lower_inverse(l: &Array2<f64>) -> Array2<f64> {
-    let b = l.nrows();
-    let mut inv = Array2::<f64>::zeros((b, b));
-    for c in 0..b {
-        inv[(c, c)] = 1.0 / l[(c, c)];
-        for i in c + 1..b {
-            let mut s = 0.0;
-            for p in c..i {
-                s -= l[(i, p)] * inv[(p, c)];
-            }
-            inv[(i, c)] = s / l[(i, i)];
-        }
-    }
-    inv
+        });
+    Array2::from_shape_vec((n, n), z).expect("n × n values")
 }
 
 /// The fitted weights `β` over the factor's columns (one row of n per label) mapped back to
@@ -148,25 +127,20 @@ pub fn weights_over_terms(
     beta: &[Vec<f32>],
 ) -> Vec<Vec<f32>> {
     let n = l.nrows();
-    // Solve Lᵀ a = β for every label at once by back substitution, walking L by rows (its
-    // storage order): once a[p] is known, row p of L removes its part from every a[i], i < p.
-    let mut a: Vec<Vec<f64>> = beta
-        .iter()
-        .map(|b| b.iter().map(|&x| x as f64).collect())
-        .collect();
-    for p in (0..n).rev() {
-        let row = l.row(p);
-        let row = row.as_slice().expect("a standard-layout factor");
-        for label in a.iter_mut() {
-            label[p] /= row[p];
-            let ap = label[p];
-            for (x, &lv) in label[..p].iter_mut().zip(&row[..p]) {
-                *x -= lv * ap;
+    beta.par_iter()
+        .map(|b| {
+            // Solve Lᵀ a = β by back substitution; row p of Lᵀ is column p of L, contiguous.
+            let mut a: Vec<f64> = b.iter().map(|&x| x as f64).collect();
+            for p in (0..n).rev() {
+                let col = l.column(p);
+                let col = col.as_slice().expect("a column-major factor");
+                let s: f64 = col[p + 1..]
+                    .iter()
+                    .zip(&a[p + 1..])
+                    .map(|(l, a)| l * a)
+                    .sum();
+                a[p] = (a[p] - s) / col[p];
             }
-        }
-    }
-    a.par_iter()
-        .map(|a| {
             let mut w = vec![0f64; n_features];
             for (r, v) in rows.iter().enumerate() {
                 for (&i, &x) in v.idx.iter().zip(&v.val) {
@@ -205,12 +179,17 @@ mod tests {
             .collect();
         let refs: Vec<&SparseVec> = rows.iter().collect();
         let l = factor(&refs, 420).unwrap();
-        let lower = gram(&refs, 420);
+        let lower =
+            Array2::from_shape_vec((300, 300).f(), gram_lower_by_columns(&refs, 420)).unwrap();
         let k = &lower + &lower.t() - &Array2::from_diag(&lower.diag());
         let back = l.dot(&l.t());
         let worst = (&back - &k).iter().fold(0f64, |m, d| m.max(d.abs()));
         assert!(worst < 1e-9, "worst {worst}");
         assert!(l[(0, 1)] == 0.0 && l[(5, 200)] == 0.0);
+        // The solver's row-major f32 copy (300 rows: four full tiles and a partial one).
+        let z = rows_f32(&l);
+        assert!(z.is_standard_layout());
+        assert!(z.indexed_iter().all(|((r, c), &v)| v == l[(r, c)] as f32));
     }
 
     #[test]

@@ -260,7 +260,7 @@ fn fit_rows(
     let l2 = matches!(s.algorithm, Algorithm::Logistic | Algorithm::Svm);
     if l2 && gram::worthwhile(rows.len(), n_features) {
         let l = gram::factor(rows, n_features)?;
-        let z = l.mapv(|b| b as f32);
+        let z = gram::rows_f32(&l);
         let mut linear = linear::fit(z.view(), y, n_labels, &s.solver())?;
         linear.weights = gram::weights_over_terms(&l, rows, n_features, &linear.weights);
         Ok(linear)
