@@ -2,6 +2,7 @@
 //! paragraphs) with a theme, its probabilities and the terms that decided it.
 
 use super::input::InputArgs;
+use super::ordered::for_each_in_order;
 use super::output::Out;
 use super::settings::load_model;
 use crate::classifying::{classify_file, Abstain, Classified, ClassifiedReport, ClassifyOptions};
@@ -9,7 +10,6 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::spreadsheet::csv_line;
 use crate::themes::display_name;
-use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -74,35 +74,27 @@ pub fn run(args: Args) -> Result<()> {
     }
     let mut failed = 0;
     let single = args.inputs.len() == 1;
-    // Inputs are processed a few at a time in parallel and written in input order, so memory
-    // holds a handful of reports, not the corpus.
-    // Inputs are classified and formatted a few at a time in parallel and written in input
-    // order, so memory holds a handful of reports, not the corpus.
-    let chunk = rayon::current_num_threads().max(1) * 4;
-    for group in args.inputs.chunks(chunk) {
-        let results: Vec<Result<String>> = group
-            .par_iter()
-            .map(|path| {
-                let units = classify_file(&model, path, &|p| settings.load(p), &opts)?;
-                let mut text = String::new();
-                for u in &units {
-                    format_unit(&mut text, &model, u, args.format, colour);
-                }
-                Ok(text)
-            })
-            .collect();
-        for result in results {
-            match result {
-                Ok(text) => out.write(&text)?,
-                Err(e) if single => return Err(e),
-                Err(e) => {
-                    out.flush()?;
-                    eprintln!("baogao: {e}");
-                    failed += 1;
-                }
-            }
+    // Inputs are classified and formatted in parallel and written in input order as each is
+    // next, so output streams and memory holds a window of reports, not the corpus.
+    let window = rayon::current_num_threads().max(1) * 4;
+    let work = |path: &PathBuf| -> Result<String> {
+        let units = classify_file(&model, path, &|p| settings.load(p), &opts)?;
+        let mut text = String::new();
+        for u in &units {
+            format_unit(&mut text, &model, u, args.format, colour);
         }
-    }
+        Ok(text)
+    };
+    for_each_in_order(&args.inputs, window, work, |result| match result {
+        Ok(text) => out.write(&text),
+        Err(e) if single => Err(e),
+        Err(e) => {
+            out.flush()?;
+            eprintln!("baogao: {e}");
+            failed += 1;
+            Ok(())
+        }
+    })?;
     out.flush()?;
     if failed > 0 {
         return Err(Error::Partial {

@@ -8,6 +8,7 @@ mod cv;
 mod eval;
 mod input;
 mod inspect;
+mod ordered;
 mod output;
 mod progress;
 mod segment;
