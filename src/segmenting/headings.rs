@@ -272,8 +272,12 @@ fn strip_stop(line: &str) -> usize {
 /// punctuation inside or at its end, not a salutation or a dash-led item.
 pub fn is_plain_heading(line: &str) -> bool {
     let t = trim(line);
+    // Most lines are paragraphs, far longer than a heading: tell them without collecting them.
+    if t.chars().nth(30).is_some() {
+        return false;
+    }
     let chars: Vec<char> = t.chars().map(narrow).collect();
-    if chars.len() > 30 || chars.iter().filter(|&&c| is_cjk(c)).count() < 4 {
+    if chars.iter().filter(|&&c| is_cjk(c)).count() < 4 {
         return false;
     }
     let last = *chars.last().expect("non-empty");
