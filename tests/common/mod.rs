@@ -15,8 +15,19 @@ pub struct Run {
 
 /// Run `baogao ARGS` in `dir` (default: the crate root) with optional stdin.
 pub fn baogao_in(dir: Option<&Path>, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    baogao_env(dir, args, stdin, &[])
+}
+
+/// [`baogao_in`] with extra environment variables.
+pub fn baogao_env(
+    dir: Option<&Path>,
+    args: &[&str],
+    stdin: Option<&[u8]>,
+    env: &[(&str, &str)],
+) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_baogao"));
     cmd.args(args)
+        .envs(env.iter().copied())
         .current_dir(dir.unwrap_or(Path::new(env!("CARGO_MANIFEST_DIR"))))
         .env_remove("BAOGAO_FONT")
         .stdin(if stdin.is_some() {
