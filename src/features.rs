@@ -234,20 +234,29 @@ enum WordKey<'a> {
 }
 
 impl WordMap {
+    #[inline]
     fn key(word: &str) -> WordKey<'_> {
         let b = word.as_bytes();
-        if b.len() <= 7 {
-            let mut buf = [0u8; 8];
-            buf[..b.len()].copy_from_slice(b);
-            buf[7] = b.len() as u8;
-            WordKey::Short(u64::from_le_bytes(buf))
-        } else if b.len() <= 15 {
-            let mut buf = [0u8; 16];
-            buf[..b.len()].copy_from_slice(b);
-            buf[15] = b.len() as u8;
-            WordKey::Medium(u128::from_le_bytes(buf))
-        } else {
-            WordKey::Long(word)
+        let n = b.len();
+        // The bytes in little-endian order with the length in the top byte, read as two
+        // (possibly overlapping) loads instead of a copy of variable length.
+        let u32_at = |i: usize| u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes")) as u64;
+        let u64_at =
+            |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes")) as u128;
+        match n {
+            0..=3 => {
+                let k = b.iter().rev().fold(0u64, |k, &x| (k << 8) | x as u64);
+                WordKey::Short(k | (n as u64) << 56)
+            }
+            4..=7 => {
+                let k = u32_at(0) | u32_at(n - 4) << (8 * (n - 4));
+                WordKey::Short(k | (n as u64) << 56)
+            }
+            8..=15 => {
+                let k = u64_at(0) | u64_at(n - 8) << (8 * (n - 8));
+                WordKey::Medium(k | (n as u128) << 120)
+            }
+            _ => WordKey::Long(word),
         }
     }
 
@@ -673,6 +682,35 @@ mod tests {
         assert_eq!(m.get("一二三四五六七八九"), None);
         // Up to 7 bytes in `short`, up to 15 (five Chinese characters) in `medium`.
         assert_eq!((m.short.len(), m.medium.len(), m.long.len()), (4, 2, 2));
+    }
+
+    proptest::proptest! {
+        /// The packed keys are the word's bytes, zero-padded, with the length in the top byte:
+        /// the same as copying the bytes into a buffer (so words with equal keys are equal).
+        #[test]
+        fn word_keys_are_the_padded_bytes_and_length(w in "[a\u{0}的乡村振兴一二三αé]{0,9}") {
+            let b = w.as_bytes();
+            match WordMap::key(&w) {
+                WordKey::Short(k) => {
+                    proptest::prop_assert!(b.len() <= 7);
+                    let mut buf = [0u8; 8];
+                    buf[..b.len()].copy_from_slice(b);
+                    buf[7] = b.len() as u8;
+                    proptest::prop_assert_eq!(k, u64::from_le_bytes(buf));
+                }
+                WordKey::Medium(k) => {
+                    proptest::prop_assert!((8..=15).contains(&b.len()));
+                    let mut buf = [0u8; 16];
+                    buf[..b.len()].copy_from_slice(b);
+                    buf[15] = b.len() as u8;
+                    proptest::prop_assert_eq!(k, u128::from_le_bytes(buf));
+                }
+                WordKey::Long(l) => {
+                    proptest::prop_assert!(b.len() > 15);
+                    proptest::prop_assert_eq!(l, w.as_str());
+                }
+            }
+        }
     }
 
     #[test]
