@@ -165,19 +165,48 @@ pub fn classify_file(
             report: report.name,
         }]);
     }
+    classify_paragraph_file(model, path, opts, Grouping::Runs)
+}
+
+/// How the paragraphs of a `.jsonl` file are grouped into reports by their `report` field
+/// (the file's name when it is missing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    /// One report per run of consecutive paragraphs with the same name (output follows the file).
+    Runs,
+    /// One report per distinct name, in order of first appearance.
+    Distinct,
+}
+
+/// Classify a `.jsonl` file of paragraphs, grouped into reports; a report's year comes from its
+/// name.
+pub fn classify_paragraph_file(
+    model: &Model,
+    path: &Path,
+    opts: &ClassifyOptions,
+    grouping: Grouping,
+) -> Result<Vec<ClassifiedReport>> {
     let stem = crate::segmenting::file_stem(path);
     let mut cache = HeadingCache::default();
     let mut units: Vec<ClassifiedReport> = Vec::new();
     for p in read_paragraphs(path)? {
         let name = p.report.clone().unwrap_or_else(|| stem.clone());
-        if units.last().is_none_or(|u| u.report != name) {
+        let found = match grouping {
+            Grouping::Runs => units
+                .len()
+                .checked_sub(1)
+                .filter(|&i| units[i].report == name),
+            Grouping::Distinct => units.iter().position(|u| u.report == name),
+        };
+        let i = found.unwrap_or_else(|| {
             units.push(ClassifiedReport {
                 year: crate::segmenting::front::year_from_file_name(&name),
                 report: name,
                 paragraphs: Vec::new(),
             });
-        }
-        let unit = units.last_mut().expect("pushed above");
+            units.len() - 1
+        });
+        let unit = &mut units[i];
         let index = unit.paragraphs.len();
         unit.paragraphs.push(classify_paragraph(
             model,

@@ -342,3 +342,48 @@ fn nothing_readable_is_a_failure_not_a_usage_error() {
     assert!(r.stderr.contains("none of the 2 inputs"), "{}", r.stderr);
     assert!(!out.exists(), "no output folder for a failed run");
 }
+
+#[test]
+fn paragraph_files_give_one_report_per_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("mixed.jsonl");
+    fs::write(
+        &f,
+        concat!(
+            "{\"text\":\"全县新建污水处理厂两座，城区污水集中处理率达到百分之九十五。\",\"report\":\"甲县_2020\"}\n",
+            "{\"text\":\"加强基层党组织建设，落实全面从严治党主体责任。\",\"report\":\"乙县_2021\"}\n",
+            "{\"text\":\"推进产业园区建设，引进企业十二家。\",\"report\":\"甲县_2020\"}\n",
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let r = baogao(&[
+        "compare",
+        f.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("shares.json")).unwrap()).unwrap();
+    // Unlike classify, which follows the file's runs, compare gathers each name's paragraphs.
+    let reports: Vec<(String, i64, i64)> = v["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["report"].as_str().unwrap().to_string(),
+                r["year"].as_i64().unwrap(),
+                r["paragraphs"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reports,
+        [
+            ("甲县_2020".to_string(), 2020, 2),
+            ("乙县_2021".to_string(), 2021, 1)
+        ]
+    );
+}

@@ -6,8 +6,7 @@ use super::output::Out;
 use super::settings::load_model;
 use crate::charts::{self, ChartInput, Fonts, ReportShares, Strip, ThemeInfo};
 use crate::classifying::{
-    classify_paragraph, classify_report, is_paragraph_file, read_paragraphs, ClassifyOptions,
-    HeadingCache,
+    classify_paragraph_file, classify_report, is_paragraph_file, ClassifyOptions, Grouping,
 };
 use crate::comparing::{
     self, html, misclassification, shifts, summarize, tables, Estimate, Measure, MeasureSettings,
@@ -218,43 +217,23 @@ pub fn run(args: Args) -> Result<()> {
 }
 
 /// A `.jsonl` file of paragraphs (`text`, optional `heading`, `report`): one report per distinct
-/// `report` value, in order of first appearance.
+/// `report` value, in order of first appearance; the job's year and place apply to each.
 fn paragraph_file(
     model: &crate::model::Model,
     job: &Job,
     opts: &ClassifyOptions,
 ) -> Result<Vec<ReportResult>> {
-    let stem = crate::segmenting::file_stem(&job.path);
-    let mut cache = HeadingCache::default();
-    let mut out: Vec<ReportResult> = Vec::new();
-    for p in read_paragraphs(&job.path)? {
-        let name = p.report.clone().unwrap_or_else(|| stem.clone());
-        let i = match out.iter().position(|r| r.name == name) {
-            Some(i) => i,
-            None => {
-                out.push(ReportResult {
-                    year: job
-                        .year
-                        .or_else(|| crate::segmenting::front::year_from_file_name(&name)),
-                    name,
-                    place: job.place.clone(),
-                    source: job.path.display().to_string(),
-                    paragraphs: Vec::new(),
-                });
-                out.len() - 1
-            }
-        };
-        let index = out[i].paragraphs.len();
-        out[i].paragraphs.push(classify_paragraph(
-            model,
-            &mut cache,
-            index,
-            &p.text,
-            p.heading_path,
-            opts,
-        ));
-    }
-    Ok(out)
+    let units = classify_paragraph_file(model, &job.path, opts, Grouping::Distinct)?;
+    Ok(units
+        .into_iter()
+        .map(|u| ReportResult {
+            year: job.year.or(u.year),
+            name: u.report,
+            place: job.place.clone(),
+            source: job.path.display().to_string(),
+            paragraphs: u.paragraphs,
+        })
+        .collect())
 }
 
 /// The reports to read: from the manifest, or from files, folders and globs.

@@ -165,7 +165,7 @@ mod tests {
 
     #[test]
     fn factor_reproduces_the_gram_matrix() {
-        // More rows than one block, with an empty row and a repeated row.
+        // Several hundred rows, with an empty row and a repeated row.
         let rows: Vec<SparseVec> = (0..300u32)
             .map(|r| match r {
                 7 => SparseVec::default(),
