@@ -206,16 +206,7 @@ fn several_reports_in_order_with_one_failure() {
 #[test]
 fn paragraph_files_give_one_report_per_run_of_names() {
     let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("mixed.jsonl");
-    fs::write(
-        &f,
-        concat!(
-            "{\"text\":\"全县新建污水处理厂两座，城区污水集中处理率达到百分之九十五。\",\"report\":\"甲县_2020\"}\n",
-            "{\"text\":\"加强基层党组织建设，落实全面从严治党主体责任。\",\"report\":\"乙县_2021\"}\n",
-            "{\"text\":\"推进产业园区建设，引进企业十二家。\",\"report\":\"甲县_2020\"}\n",
-        ),
-    )
-    .unwrap();
+    let f = interleaved_paragraphs(dir.path());
     let r = baogao(&["classify", "-f", "jsonl", f.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let rows: Vec<(String, i64)> = r

@@ -346,16 +346,7 @@ fn nothing_readable_is_a_failure_not_a_usage_error() {
 #[test]
 fn paragraph_files_give_one_report_per_name() {
     let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("mixed.jsonl");
-    fs::write(
-        &f,
-        concat!(
-            "{\"text\":\"全县新建污水处理厂两座，城区污水集中处理率达到百分之九十五。\",\"report\":\"甲县_2020\"}\n",
-            "{\"text\":\"加强基层党组织建设，落实全面从严治党主体责任。\",\"report\":\"乙县_2021\"}\n",
-            "{\"text\":\"推进产业园区建设，引进企业十二家。\",\"report\":\"甲县_2020\"}\n",
-        ),
-    )
-    .unwrap();
+    let f = interleaved_paragraphs(dir.path());
     let out = dir.path().join("out");
     let r = baogao(&[
         "compare",

@@ -144,3 +144,19 @@ pub fn utf16(text: &str, little_endian: bool) -> Vec<u8> {
     }
     out
 }
+
+/// A `.jsonl` file of three paragraphs whose `report` names interleave: 甲县_2020, 乙县_2021,
+/// 甲县_2020 (written by us).
+pub fn interleaved_paragraphs(dir: &Path) -> PathBuf {
+    let f = dir.join("mixed.jsonl");
+    std::fs::write(
+        &f,
+        concat!(
+            "{\"text\":\"全县新建污水处理厂两座，城区污水集中处理率达到百分之九十五。\",\"report\":\"甲县_2020\"}\n",
+            "{\"text\":\"加强基层党组织建设，落实全面从严治党主体责任。\",\"report\":\"乙县_2021\"}\n",
+            "{\"text\":\"推进产业园区建设，引进企业十二家。\",\"report\":\"甲县_2020\"}\n",
+        ),
+    )
+    .unwrap();
+    f
+}
