@@ -41,7 +41,7 @@ pub fn decode(
     if let Some(enc) = utf16_by_pattern(bytes) {
         return strict(enc, bytes, path);
     }
-    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+    if let Some(pos) = memchr::memchr(0, bytes) {
         return Err(Error::Binary {
             path: path.into(),
             kind: "a binary file (it contains NUL bytes)",
@@ -51,6 +51,11 @@ pub fn decode(
                 "give a text or .docx report; if the file is text, remove the NUL bytes (e.g. `tr -d '\\000'`)"
             },
         });
+    }
+    // Most reports are valid UTF-8: check that with SIMD first; std's check below tells where
+    // a file that is not went wrong.
+    if let Ok(s) = simdutf8::basic::from_utf8(bytes) {
+        return Ok((s.to_owned(), UTF_8.name()));
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => return Ok((s.to_owned(), UTF_8.name())),
