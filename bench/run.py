@@ -5,8 +5,10 @@
 
 Times, on the same machine and files:
   - `baogao train data/train --folds 0` against the anchor's training on the same samples;
-  - `baogao classify --format jsonl` over every report in the corpus against the anchor's
-    classification of the same files;
+  - `baogao classify` over every report in the corpus against the anchor's classification of
+    the same files, two ways: timed as the anchor times itself (after start-up, writing
+    nothing; from the stages benchmark), and as whole processes (`--format jsonl` written, with
+    explanations, against the anchor's start-up plus classification);
   - a one-report `baogao classify` (seed-2.txt), whole process, median of N;
   - peak memory of `classify` over the corpus, and over the corpus given 10 times;
   - per-stage throughput (`cargo bench --bench stages`).
@@ -124,13 +126,23 @@ def main():
     def row(name, ours, theirs, ratio, target, met):
         t = "" if theirs is None else f"{theirs:10.3f}"
         r = "" if ratio is None else f"{ratio:8.1f}"
-        print(f"{name:44} {ours:10.3f} {t:>10} {r:>8}  {target} {'met' if met else 'NOT met'}")
+        verdict = f"{target} {'met' if met else 'NOT met'}" if target else ""
+        print(f"{name:44} {ours:10.3f} {t:>10} {r:>8}  {verdict}")
     if anchor:
         ratio = anchor["train_s"] / t_train
         row("train data/train, s (folds 0)", t_train, anchor["train_s"], ratio, "≥ 5×", ratio >= 5)
-        ratio = anchor["classify_s"] / t_classify
-        row("classify corpus, s", t_classify, anchor["classify_s"], ratio, "≥ 50×", ratio >= 50)
-        row("classify corpus, MB/s", mb / t_classify, anchor["classify_mb_per_s"], None, "", True)
+        # The anchor times its classification after start-up (importing, loading jieba's
+        # dictionary) and writes nothing; the stages benchmark times baogao's the same way.
+        t_inner = stages.get("all_cores_classify_s")
+        if t_inner:
+            ratio = anchor["classify_s"] / t_inner
+            row("classify corpus, after start-up, no output, s", t_inner, anchor["classify_s"],
+                ratio, "≥ 50×", ratio >= 50)
+        # What a user waits for: the whole process, writing JSONL with explanations, against
+        # the anchor's start-up and classification (which writes nothing).
+        whole = anchor["startup_s"] + anchor["classify_s"]
+        row("classify corpus, whole process, s", t_classify, whole, whole / t_classify, "", True)
+        row("classify corpus, whole process, MB/s", mb / t_classify, mb / whole, None, "", True)
     else:
         print(f"train data/train, s (folds 0): {t_train:.3f}")
         print(f"classify corpus, s: {t_classify:.3f}  ({mb / t_classify:.1f} MB/s)")

@@ -6,14 +6,16 @@ use super::output::Out;
 use super::settings::load_model;
 use crate::charts::{self, ChartInput, Fonts, ReportShares, Strip, ThemeInfo};
 use crate::classifying::{
-    classify_paragraph_file, classify_report, is_paragraph_file, ClassifyOptions, Grouping,
+    classify_paragraph_file, classify_report, is_paragraph_file, Classified, ClassifyOptions,
+    Grouping,
 };
+use crate::comparing::spill::{Piece, Spill};
 use crate::comparing::{
     self, html, misclassification, shifts, summarize, tables, Estimate, Measure, MeasureSettings,
-    ReportResult, Summary,
+    ReportDigest, Summary,
 };
 use crate::error::{Error, Result};
-use crate::model::{metrics::pad, write_atomic};
+use crate::model::{metrics::pad, write_atomic, write_atomic_with};
 use crate::themes::{colours, display_name};
 use indicatif::ParallelProgressIterator;
 use rayon::prelude::*;
@@ -77,6 +79,38 @@ const OUTPUTS: [&str; 13] = [
 ];
 const LEDGER: &str = ".baogao-compare";
 
+/// A classified report before comparing reduces it to a digest.
+struct ReportResult {
+    name: String,
+    year: Option<i32>,
+    place: Option<String>,
+    source: String,
+    paragraphs: Vec<Classified>,
+}
+
+/// A report as `compare` keeps it: its digest, and where its paragraph text was set aside
+/// (`paragraphs.jsonl` records, `index.html` paragraphs) when files are written.
+struct Reported {
+    digest: ReportDigest,
+    pieces: Option<[Piece; 2]>,
+}
+
+/// The set-aside paragraph text of the reports, in the summaries' order.
+struct Paragraphs<'a> {
+    spill: &'a Spill,
+    pieces: &'a [Option<[Piece; 2]>],
+}
+
+impl Paragraphs<'_> {
+    /// Piece `k` (0: `paragraphs.jsonl` records, 1: `index.html` paragraphs) of report `i`.
+    fn get(&self, i: usize, k: usize) -> std::io::Result<String> {
+        match self.pieces.get(i).copied().flatten() {
+            Some(pieces) => self.spill.get(pieces[k]),
+            None => Ok(String::new()),
+        }
+    }
+}
+
 /// One report to read, with what the manifest says about it.
 struct Job {
     path: PathBuf,
@@ -102,26 +136,66 @@ pub fn run(args: Args) -> Result<()> {
         top_terms: 0,
         ..Default::default()
     };
+    let labels = model.labels().to_vec();
+    // With --out, each report's paragraph text goes to a temporary file as soon as the report
+    // is classified; memory holds one report's paragraphs at a time.
+    let spill_error = |e| {
+        Error::io(
+            std::env::temp_dir(),
+            "writing (a temporary file for paragraph text, in)",
+            e,
+        )
+    };
+    let spill = match &args.out {
+        Some(_) => Some(Spill::new().map_err(spill_error)?),
+        None => None,
+    };
+    let digest = |r: ReportResult| -> Result<Reported> {
+        let pieces = match &spill {
+            Some(spill) => Some(
+                spill
+                    .put([
+                        &tables::paragraph_records(&r.paragraphs, &labels),
+                        &html::paragraphs(&labels, &r.paragraphs),
+                    ])
+                    .map_err(spill_error)?,
+            ),
+            None => None,
+        };
+        Ok(Reported {
+            digest: ReportDigest::new(
+                r.name,
+                r.year,
+                r.place,
+                r.source,
+                &r.paragraphs,
+                labels.len(),
+            ),
+            pieces,
+        })
+    };
     let bar = super::progress::bar(jobs.len() as u64, "reports");
-    let results: Vec<Result<Vec<ReportResult>>> = jobs
+    let results: Vec<Result<Vec<Reported>>> = jobs
         .par_iter()
         .progress_with(bar.clone())
         .map(|job| {
-            if is_paragraph_file(&job.path) {
-                return paragraph_file(&model, job, &opts);
-            }
-            let mut input = settings.clone();
-            if job.year.is_some() {
-                input.year = job.year;
-            }
-            let report = input.load(&job.path)?;
-            Ok(vec![ReportResult {
-                name: job.name.clone().unwrap_or_else(|| report.name.clone()),
-                year: report.meta.year,
-                place: job.place.clone().or_else(|| report.meta.place.clone()),
-                source: report.source.clone(),
-                paragraphs: classify_report(&model, &report, &opts),
-            }])
+            let results = if is_paragraph_file(&job.path) {
+                paragraph_file(&model, job, &opts)?
+            } else {
+                let mut input = settings.clone();
+                if job.year.is_some() {
+                    input.year = job.year;
+                }
+                let report = input.load(&job.path)?;
+                vec![ReportResult {
+                    name: job.name.clone().unwrap_or_else(|| report.name.clone()),
+                    year: report.meta.year,
+                    place: job.place.clone().or_else(|| report.meta.place.clone()),
+                    source: report.source.clone(),
+                    paragraphs: classify_report(&model, &report, &opts),
+                }]
+            };
+            results.into_iter().map(digest).collect()
         })
         .collect();
     bar.finish_and_clear();
@@ -145,7 +219,6 @@ pub fn run(args: Args) -> Result<()> {
         order_by_year(&mut reports);
     }
 
-    let labels = model.labels().to_vec();
     let m = model
         .data
         .cv
@@ -161,15 +234,17 @@ pub fn run(args: Args) -> Result<()> {
         adjust: args.adjust,
         ..Default::default()
     };
-    let summaries: Vec<Summary> = reports
-        .par_iter()
+    let (digests, pieces): (Vec<ReportDigest>, Vec<Option<[Piece; 2]>>) =
+        reports.into_iter().map(|r| (r.digest, r.pieces)).unzip();
+    let summaries: Vec<Summary> = digests
+        .into_par_iter()
         .map(|r| summarize(r, &labels, m.as_deref(), &measure))
         .collect();
     let baseline = match &args.baseline {
-        Some(b) => Some(reports.iter().position(|r| &r.name == b).ok_or_else(|| {
+        Some(b) => Some(summaries.iter().position(|r| &r.name == b).ok_or_else(|| {
             Error::Usage(format!(
                 "--baseline `{b}` is not one of the reports ({})",
-                reports
+                summaries
                     .iter()
                     .map(|r| r.name.as_str())
                     .collect::<Vec<_>>()
@@ -181,8 +256,8 @@ pub fn run(args: Args) -> Result<()> {
     let shift_rows = shifts(&summaries, &labels, &model.data.terms, baseline, 8);
 
     // The files first: when they cannot be written, nothing is printed either.
-    let written = match (&args.out, &fonts) {
-        (Some(dir), Some(fonts)) => Some((
+    let written = match (&args.out, &fonts, &spill) {
+        (Some(dir), Some(fonts), Some(spill)) => Some((
             dir,
             write_outputs(
                 dir,
@@ -190,8 +265,11 @@ pub fn run(args: Args) -> Result<()> {
                 fonts,
                 &model,
                 &labels,
-                &reports,
                 &summaries,
+                &Paragraphs {
+                    spill,
+                    pieces: &pieces,
+                },
                 &shift_rows,
             )?,
         )),
@@ -328,12 +406,12 @@ fn read_manifest(path: &Path) -> Result<Vec<Job>> {
 }
 
 /// Reports with the same name get their folder's name in front.
-fn disambiguate(reports: &mut [ReportResult]) {
+fn disambiguate(reports: &mut [Reported]) {
     let mut seen = std::collections::HashMap::new();
     for r in reports.iter() {
-        *seen.entry(r.name.clone()).or_insert(0) += 1;
+        *seen.entry(r.digest.name.clone()).or_insert(0) += 1;
     }
-    for r in reports.iter_mut() {
+    for r in reports.iter_mut().map(|r| &mut r.digest) {
         if seen[&r.name] > 1 {
             let parent = Path::new(&r.source)
                 .parent()
@@ -346,8 +424,8 @@ fn disambiguate(reports: &mut [ReportResult]) {
 }
 
 /// Reports with a year first, by year (stable), then the others as given.
-fn order_by_year(reports: &mut [ReportResult]) {
-    reports.sort_by_key(|r| (r.year.is_none(), r.year.unwrap_or(0)));
+fn order_by_year(reports: &mut [Reported]) {
+    reports.sort_by_key(|r| (r.digest.year.is_none(), r.digest.year.unwrap_or(0)));
 }
 
 /// Refuse to write into a folder whose files of our names were not written by `compare`.
@@ -398,8 +476,8 @@ fn write_outputs(
     fonts: &Fonts,
     model: &crate::model::Model,
     labels: &[String],
-    reports: &[ReportResult],
     summaries: &[Summary],
+    paragraphs: &Paragraphs,
     shift_rows: &[comparing::Shift],
 ) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "creating the folder", e))?;
@@ -430,11 +508,14 @@ fn write_outputs(
         tables::shifts_csv(shift_rows).as_bytes(),
         &mut written,
     )?;
-    put(
-        "paragraphs.jsonl",
-        tables::paragraphs_jsonl(reports, labels).as_bytes(),
-        &mut written,
-    )?;
+    let p = dir.join("paragraphs.jsonl");
+    write_atomic_with(&p, |w| {
+        for (i, s) in summaries.iter().enumerate() {
+            tables::write_paragraphs_jsonl(w, &s.name, s.year, &paragraphs.get(i, 0)?)?;
+        }
+        Ok(())
+    })?;
+    written.push(p);
 
     // Charts.
     let mut notes: Vec<String> = Vec::new();
@@ -464,15 +545,11 @@ fn write_outputs(
                 high: s.shares.iter().map(|x| x.high).collect(),
             })
             .collect(),
-        strips: reports
+        strips: summaries
             .iter()
             .map(|r| Strip {
                 name: r.name.clone(),
-                paragraphs: r
-                    .paragraphs
-                    .iter()
-                    .map(|p| (p.predicted, p.chars))
-                    .collect(),
+                paragraphs: r.strip.clone(),
             })
             .collect(),
         measure: args.by.chinese().to_string(),
@@ -521,18 +598,20 @@ fn write_outputs(
             cv.macro_f1
         ))
     );
-    let page = html::render(&html::Page {
+    let page = html::Page {
         title: &args.title,
         labels,
         measure: args.by,
         summaries,
-        reports,
+        paragraphs: &|i| paragraphs.get(i, 1),
         shifts: shift_rows,
         charts: &svgs,
         notes: &notes,
         model: &model_line,
-    });
-    put("index.html", page.as_bytes(), &mut written)?;
+    };
+    let p = dir.join("index.html");
+    write_atomic_with(&p, |w| html::write(&page, w))?;
+    written.push(p);
 
     // Keep the names of the files that are there: this run's and those of earlier runs (PNGs
     // drawn when a font was available stay ours).

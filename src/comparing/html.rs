@@ -3,8 +3,10 @@
 //! theme with their confidence, so a reader can check any number against the text. Every piece of
 //! report text is escaped.
 
-use super::{Estimate, Measure, ReportResult, Shift, Summary};
+use super::{Estimate, Measure, Shift, Summary};
+use crate::classifying::Classified;
 use crate::themes::{colours, display_name};
+use std::io::Write;
 
 /// What the page shows.
 pub struct Page<'a> {
@@ -12,7 +14,8 @@ pub struct Page<'a> {
     pub labels: &'a [String],
     pub measure: Measure,
     pub summaries: &'a [Summary],
-    pub reports: &'a [ReportResult],
+    /// The paragraphs of the report of `summaries[i]`, as [`paragraphs`] renders them.
+    pub paragraphs: &'a dyn Fn(usize) -> std::io::Result<String>,
     pub shifts: &'a [Shift],
     /// (caption, SVG markup) of each chart drawn.
     pub charts: &'a [(String, String)],
@@ -48,8 +51,8 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
-/// Render the page.
-pub fn render(p: &Page) -> String {
+/// Write the page, fetching each report's paragraphs as it comes to them.
+pub fn write(p: &Page, out: &mut dyn Write) -> std::io::Result<()> {
     let mut h = String::new();
     h.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
     h.push_str(
@@ -182,41 +185,52 @@ pub fn render(p: &Page) -> String {
 
     // Paragraphs.
     h.push_str("<section id=\"paragraphs\">\n<h2>段落 Paragraphs</h2>\n");
-    for r in p.reports {
-        h.push_str(&format!(
-            "<details id=\"r-{}\"><summary>{}{} — {} 段</summary>\n",
-            anchor(&r.name),
-            esc(&r.name),
-            r.year.map(|y| format!("（{y}）")).unwrap_or_default(),
-            r.paragraphs.len()
-        ));
-        for para in &r.paragraphs {
-            let idx = p
-                .labels
-                .iter()
-                .position(|l| *l == para.label)
-                .unwrap_or(para.predicted);
-            h.push_str(&format!(
-                "<div class=\"p t{idx}\"><div class=\"m\">¶{} · {} · {:.2}{}</div>{}{}</div>\n",
-                para.index,
-                esc(display_name(&para.label)),
-                para.confidence,
-                if para.heading_path.is_empty() {
-                    String::new()
-                } else {
-                    format!(" · {}", esc(&para.heading_path.join(" › ")))
-                },
-                esc(&para.text),
-                ""
-            ));
-        }
-        h.push_str("</details>\n");
+    out.write_all(h.as_bytes())?;
+    for (i, r) in p.summaries.iter().enumerate() {
+        out.write_all(
+            format!(
+                "<details id=\"r-{}\"><summary>{}{} — {} 段</summary>\n",
+                anchor(&r.name),
+                esc(&r.name),
+                r.year.map(|y| format!("（{y}）")).unwrap_or_default(),
+                r.paragraphs
+            )
+            .as_bytes(),
+        )?;
+        out.write_all((p.paragraphs)(i)?.as_bytes())?;
+        out.write_all(b"</details>\n")?;
     }
-    h.push_str("</section>\n");
-    h.push_str(&format!(
-        "<footer>baogao {} · 报告主题分析</footer>\n</body>\n</html>\n",
-        env!("CARGO_PKG_VERSION")
-    ));
+    out.write_all(
+        format!(
+            "</section>\n<footer>baogao {} · 报告主题分析</footer>\n</body>\n</html>\n",
+            env!("CARGO_PKG_VERSION")
+        )
+        .as_bytes(),
+    )
+}
+
+/// One report's paragraphs for the page, coloured by theme (`labels`: the model's).
+pub fn paragraphs(labels: &[String], paragraphs: &[Classified]) -> String {
+    let mut h = String::new();
+    for para in paragraphs {
+        let idx = labels
+            .iter()
+            .position(|l| *l == para.label)
+            .unwrap_or(para.predicted);
+        h.push_str(&format!(
+            "<div class=\"p t{idx}\"><div class=\"m\">¶{} · {} · {:.2}{}</div>{}{}</div>\n",
+            para.index,
+            esc(display_name(&para.label)),
+            para.confidence,
+            if para.heading_path.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}", esc(&para.heading_path.join(" › ")))
+            },
+            esc(&para.text),
+            ""
+        ));
+    }
     h
 }
 

@@ -4,6 +4,7 @@
 //! and which terms moved within each theme.
 
 pub mod html;
+pub mod spill;
 pub mod tables;
 
 use crate::classifying::Classified;
@@ -39,14 +40,58 @@ pub enum Estimate {
     Adjusted,
 }
 
-/// A classified report with what is known about it.
+/// A classified report as comparing keeps it: what its measures need, without its paragraphs'
+/// text or vectors, so that comparing many reports holds one report's paragraphs at a time.
 #[derive(Debug, Clone)]
-pub struct ReportResult {
+pub struct ReportDigest {
     pub name: String,
     pub year: Option<i32>,
     pub place: Option<String>,
+    /// Where it was read from.
     pub source: String,
-    pub paragraphs: Vec<Classified>,
+    /// Each paragraph's label (an index into the model's labels) and characters, in order.
+    pub paragraphs: Vec<(usize, usize)>,
+    /// Mean TF-IDF weight of each feature over the paragraphs of each label, by feature index
+    /// (ascending), for term shifts.
+    pub term_weights: Vec<Vec<(u32, f64)>>,
+}
+
+impl ReportDigest {
+    /// The digest of a report's classified paragraphs, for a model with `n_labels` labels.
+    pub fn new(
+        name: String,
+        year: Option<i32>,
+        place: Option<String>,
+        source: String,
+        paragraphs: &[Classified],
+        n_labels: usize,
+    ) -> ReportDigest {
+        let mut sums: Vec<BTreeMap<u32, f64>> = vec![BTreeMap::new(); n_labels];
+        let mut count = vec![0usize; n_labels];
+        for p in paragraphs {
+            count[p.predicted] += 1;
+            for (&i, &w) in p.vector.idx.iter().zip(&p.vector.val) {
+                *sums[p.predicted].entry(i).or_default() += w as f64;
+            }
+        }
+        let term_weights = sums
+            .into_iter()
+            .zip(count)
+            .map(|(sums, n)| {
+                sums.into_iter()
+                    .map(|(i, w)| (i, if n > 0 { w / n as f64 } else { w }))
+                    .collect()
+            })
+            .collect();
+        ReportDigest {
+            name,
+            year,
+            place,
+            source,
+            paragraphs: paragraphs.iter().map(|p| (p.predicted, p.chars)).collect(),
+            term_weights,
+        }
+    }
 }
 
 /// One theme's share in one report.
@@ -80,10 +125,13 @@ pub struct Summary {
     pub shares: Vec<Share>,
     /// Normalised entropy of the shown shares: 0 = one theme only, 1 = all themes equal.
     pub diversity: f64,
-    /// Mean TF-IDF weight of each feature (by index) over the paragraphs of each label, for term
-    /// shifts.
+    /// Mean TF-IDF weight of each feature (by index, ascending) over the paragraphs of each
+    /// label, for term shifts.
     #[serde(skip)]
-    pub term_weights: Vec<BTreeMap<u32, f64>>,
+    pub term_weights: Vec<Vec<(u32, f64)>>,
+    /// Each paragraph's label and characters, in order (for strip charts).
+    #[serde(skip)]
+    pub strip: Vec<(usize, usize)>,
 }
 
 /// Settings of the measures.
@@ -225,20 +273,20 @@ fn seed(name: &str) -> u64 {
 /// The measures of one classified report. `labels` are the model's labels; `m` its row-normalised
 /// confusion matrix (for the adjusted estimate).
 pub fn summarize(
-    r: &ReportResult,
+    r: ReportDigest,
     labels: &[String],
     m: Option<&[Vec<f64>]>,
     settings: &MeasureSettings,
 ) -> Summary {
     let k = labels.len();
-    let weight = |p: &Classified| match settings.measure {
-        Measure::Chars => p.chars as f64,
+    let weight = |chars: usize| match settings.measure {
+        Measure::Chars => chars as f64,
         Measure::Paragraphs => 1.0,
     };
     let items: Vec<(usize, f64)> = r
         .paragraphs
         .iter()
-        .map(|p| (p.predicted, weight(p)))
+        .map(|&(label, chars)| (label, weight(chars)))
         .collect();
     let raw = shares_of(items.iter().copied(), k);
     let adjusted = m.map(|m| adjust(&raw, m));
@@ -278,7 +326,7 @@ pub fn summarize(
                     v[((v.len() - 1) as f64 * q).round() as usize]
                 }
             };
-            let of_label = r.paragraphs.iter().filter(|p| p.predicted == l);
+            let of_label = r.paragraphs.iter().filter(|p| p.0 == l);
             Share {
                 share: shown[l],
                 low: pct(0.025).min(shown[l]),
@@ -286,34 +334,51 @@ pub fn summarize(
                 raw: raw[l],
                 adjusted: adjusted.as_ref().map(|a| a[l]),
                 paragraphs: of_label.clone().count(),
-                chars: of_label.map(|p| p.chars).sum(),
+                chars: of_label.map(|p| p.1).sum(),
             }
         })
         .collect::<Vec<_>>();
-    let mut term_weights: Vec<BTreeMap<u32, f64>> = vec![BTreeMap::new(); k];
-    let mut count = vec![0usize; k];
-    for p in &r.paragraphs {
-        count[p.predicted] += 1;
-        for (&i, &w) in p.vector.idx.iter().zip(&p.vector.val) {
-            *term_weights[p.predicted].entry(i).or_default() += w as f64;
-        }
-    }
-    for (l, tw) in term_weights.iter_mut().enumerate() {
-        if count[l] > 0 {
-            tw.values_mut().for_each(|w| *w /= count[l] as f64);
-        }
-    }
     Summary {
-        name: r.name.clone(),
-        year: r.year,
-        place: r.place.clone(),
         paragraphs: r.paragraphs.len(),
-        chars: r.paragraphs.iter().map(|p| p.chars).sum(),
+        chars: r.paragraphs.iter().map(|p| p.1).sum(),
+        name: r.name,
+        year: r.year,
+        place: r.place,
         estimate,
         diversity: diversity(&shown),
         shares,
-        term_weights,
+        term_weights: r.term_weights,
+        strip: r.paragraphs,
     }
+}
+
+/// The change `b − a` of every feature in either of two sorted weight lists (a missing weight
+/// is 0), by feature, ascending.
+fn weight_changes<'a>(
+    a: &'a [(u32, f64)],
+    b: &'a [(u32, f64)],
+) -> impl Iterator<Item = (u32, f64)> + 'a {
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    std::iter::from_fn(move || match (a.peek().copied(), b.peek().copied()) {
+        (Some(&(i, x)), Some(&(j, y))) if i == j => {
+            a.next();
+            b.next();
+            Some((i, y - x))
+        }
+        (Some(&(i, x)), Some(&(j, _))) if i < j => {
+            a.next();
+            Some((i, 0.0 - x))
+        }
+        (Some(&(i, x)), None) => {
+            a.next();
+            Some((i, 0.0 - x))
+        }
+        (_, Some(&(j, y))) => {
+            b.next();
+            Some((j, y - 0.0))
+        }
+        (None, None) => None,
+    })
 }
 
 /// A theme's change between two reports.
@@ -356,19 +421,12 @@ pub fn shifts(
             let (x, y) = (&sa.shares[l], &sb.shares[l]);
             let notable = y.low > x.high || y.high < x.low;
             let (wa, wb) = (&sa.term_weights[l], &sb.term_weights[l]);
-            let mut deltas: Vec<(String, f64)> = wa
-                .keys()
-                .chain(wb.keys())
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .map(|&i| (&terms[i as usize], i))
+            let mut deltas: Vec<(String, f64)> = weight_changes(wa, wb)
+                .map(|(i, d)| (&terms[i as usize], d))
                 // Heading words and class tokens say little about what a theme talks about.
                 .filter(|(t, _)| !t.starts_with('^') && !t.contains('<'))
-                .map(|(t, i)| {
-                    let d = wb.get(&i).copied().unwrap_or(0.0) - wa.get(&i).copied().unwrap_or(0.0);
-                    (t.replace(' ', ""), d)
-                })
                 .filter(|(_, d)| d.abs() > 1e-9)
+                .map(|(t, d)| (t.replace(' ', ""), d))
                 .collect();
             deltas.sort_by(|p, q| q.1.total_cmp(&p.1).then_with(|| p.0.cmp(&q.0)));
             let rising = deltas

@@ -1,8 +1,10 @@
 //! The tables `compare` writes for programs: `shares.csv`, `shares.json`, `shifts.csv` and
 //! `paragraphs.jsonl` (field names documented in the README; label ids, not display names).
 
-use super::{Measure, ReportResult, Shift, Summary};
+use super::{Measure, Shift, Summary};
+use crate::classifying::Classified;
 use crate::spreadsheet::csv_line;
+use std::io::Write;
 
 /// `shares.csv`: one row per report and theme.
 pub fn shares_csv(summaries: &[Summary], labels: &[String], measure: Measure) -> String {
@@ -117,25 +119,47 @@ pub fn shifts_csv(shifts: &[Shift]) -> String {
     s
 }
 
-/// `paragraphs.jsonl`: every paragraph with its label.
-pub fn paragraphs_jsonl(reports: &[ReportResult], labels: &[String]) -> String {
+/// One report's lines of `paragraphs.jsonl` (every paragraph with its label), each without the
+/// `report` and `year` fields it begins with: a report's name is final only when all reports
+/// are read (see [`write_paragraphs_jsonl`]).
+pub fn paragraph_records(paragraphs: &[Classified], labels: &[String]) -> String {
     let mut s = String::new();
-    for r in reports {
-        for p in &r.paragraphs {
-            let mut scores = serde_json::Map::new();
-            for (l, &pr) in labels.iter().zip(&p.probs) {
-                scores.insert(l.clone(), round(pr as f64).into());
-            }
-            let v = serde_json::json!({
-                "report": r.name, "year": r.year, "index": p.index,
-                "heading_path": p.heading_path, "text": p.text, "chars": p.chars,
-                "label": p.label, "confidence": round(p.confidence as f64), "scores": scores,
-            });
-            s.push_str(&v.to_string());
-            s.push('\n');
+    for p in paragraphs {
+        let mut scores = serde_json::Map::new();
+        for (l, &pr) in labels.iter().zip(&p.probs) {
+            scores.insert(l.clone(), round(pr as f64).into());
         }
+        let v = serde_json::json!({
+            "index": p.index,
+            "heading_path": p.heading_path, "text": p.text, "chars": p.chars,
+            "label": p.label, "confidence": round(p.confidence as f64), "scores": scores,
+        });
+        let record = v.to_string();
+        s.push_str(record.strip_prefix('{').unwrap_or(&record));
+        s.push('\n');
     }
     s
+}
+
+/// Write one report's lines of `paragraphs.jsonl`: `records` from [`paragraph_records`], each
+/// begun with the report's name and year.
+pub fn write_paragraphs_jsonl(
+    out: &mut dyn Write,
+    name: &str,
+    year: Option<i32>,
+    records: &str,
+) -> std::io::Result<()> {
+    let head = format!(
+        "{{\"report\":{},\"year\":{},",
+        serde_json::Value::from(name),
+        serde_json::Value::from(year)
+    );
+    for record in records.lines() {
+        out.write_all(head.as_bytes())?;
+        out.write_all(record.as_bytes())?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
 }
 
 fn estimate_name(r: &Summary) -> String {

@@ -70,6 +70,14 @@ fn hex(b: &[u8]) -> String {
 /// Write `bytes` to `path` atomically: a temporary file in the same folder, flushed to disk, then
 /// renamed over the target. On any failure the target is left as it was.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`] with the content written by `write`, piece by piece (through a buffer).
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -92,9 +100,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
                     .write(true)
                     .open(path)
                     .map_err(|e| Error::io(path, "opening", e))?;
-                return f
-                    .write_all(bytes)
-                    .and_then(|_| f.flush())
+                let mut w = std::io::BufWriter::new(&mut f);
+                return write(&mut w)
+                    .and_then(|_| w.flush())
                     .map_err(|e| Error::io(path, "writing", e));
             }
             if !t.is_file() {
@@ -110,9 +118,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| Error::io(path, "writing (a temporary file beside it)", e))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(|e| Error::io(path, "writing", e))?;
+    {
+        let mut w = std::io::BufWriter::new(&mut tmp);
+        write(&mut w).and_then(|_| w.flush())
+    }
+    .and_then(|_| tmp.as_file().sync_all())
+    .map_err(|e| Error::io(path, "writing", e))?;
     // A temporary file is private (0600); give the result the permissions of the file it
     // replaces, or those of an ordinary new file.
     #[cfg(unix)]

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::OnceLock;
 
-pub use file::write_atomic;
+pub use file::{write_atomic, write_atomic_with};
 pub use linear::Algorithm;
 pub use metrics::Evaluation;
 pub use train::{ClassWeight, TrainSettings, ValidSettings};
