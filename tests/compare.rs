@@ -73,6 +73,29 @@ fn writes_tables_charts_and_html() {
     assert_eq!(csv.lines().count(), 1 + 3 * 6);
     let paragraphs = fs::read_to_string(out.join("paragraphs.jsonl")).unwrap();
     assert_eq!(paragraphs.lines().count(), 3 * 4);
+    // Each report's own paragraphs, in the reports' order (they are set aside as each report is
+    // read, in another order, and copied out at the end).
+    let records: Vec<Value> = paragraphs
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let years: Vec<i64> = records
+        .iter()
+        .map(|r| r["year"].as_i64().unwrap())
+        .collect();
+    assert_eq!(years, [[2016; 4], [2018; 4], [2020; 4]].concat());
+    for r in &records {
+        let year = r["year"].to_string();
+        assert!(r["report"].as_str().unwrap().ends_with(&year), "{r}");
+    }
+    let text_of = |y: i64| -> String {
+        records
+            .iter()
+            .filter(|r| r["year"] == y)
+            .map(|r| r["text"].as_str().unwrap())
+            .collect()
+    };
+    assert!(text_of(2016).contains("扶贫车间") && text_of(2020).contains("招商引资"));
 
     for chart in ["shares_stacked", "shares_lines", "heatmap", "strips"] {
         let svg = fs::read_to_string(out.join(format!("{chart}.svg"))).unwrap();
@@ -80,6 +103,16 @@ fn writes_tables_charts_and_html() {
     }
     let html = fs::read_to_string(out.join("index.html")).unwrap();
     assert!(html.contains("<svg") && html.contains("扶贫车间"));
+    // Each report's section of the page holds its own paragraphs.
+    let section = |y: i64| {
+        let after = html
+            .split(&format!("（{y}） — 4 段"))
+            .nth(1)
+            .expect("a section");
+        after.split("</details>").next().unwrap().to_string()
+    };
+    assert!(section(2016).contains("扶贫车间") && !section(2016).contains("招商引资"));
+    assert!(section(2020).contains("招商引资") && !section(2020).contains("扶贫车间"));
     assert!(!html.contains("<script"));
     assert!(
         !html.contains("src=\"http") && !html.contains("href=\"http"),

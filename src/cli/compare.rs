@@ -11,8 +11,8 @@ use crate::classifying::{
 };
 use crate::comparing::spill::{Piece, Spill};
 use crate::comparing::{
-    self, html, misclassification, shifts, summarize, tables, Estimate, Measure, MeasureSettings,
-    ReportDigest, Summary,
+    self, decode_term_weights, encode_term_weights, html, misclassification, shifts, summarize,
+    tables, Estimate, Measure, MeasureSettings, ReportDigest, Summary, TermWeights,
 };
 use crate::error::{Error, Result};
 use crate::model::{metrics::pad, write_atomic, write_atomic_with};
@@ -88,27 +88,49 @@ struct ReportResult {
     paragraphs: Vec<Classified>,
 }
 
-/// A report as `compare` keeps it: its digest, and where its paragraph text was set aside
-/// (`paragraphs.jsonl` records, `index.html` paragraphs) when files are written.
+/// A report as `compare` keeps it: its digest, and where its term weights and (when files are
+/// written) its paragraph text were set aside.
 struct Reported {
     digest: ReportDigest,
-    pieces: Option<[Piece; 2]>,
+    weights: Piece,
+    text: Option<[Piece; 2]>,
 }
 
-/// The set-aside paragraph text of the reports, in the summaries' order.
-struct Paragraphs<'a> {
+/// What was set aside of the reports, in the summaries' order.
+struct SetAside<'a> {
     spill: &'a Spill,
-    pieces: &'a [Option<[Piece; 2]>],
+    weights: &'a [Piece],
+    text: &'a [Option<[Piece; 2]>],
 }
 
-impl Paragraphs<'_> {
-    /// Piece `k` (0: `paragraphs.jsonl` records, 1: `index.html` paragraphs) of report `i`.
-    fn get(&self, i: usize, k: usize) -> std::io::Result<String> {
-        match self.pieces.get(i).copied().flatten() {
-            Some(pieces) => self.spill.get(pieces[k]),
+impl SetAside<'_> {
+    /// Text piece `k` (0: `paragraphs.jsonl` records, 1: `index.html` paragraphs) of report `i`.
+    fn text(&self, i: usize, k: usize) -> std::io::Result<String> {
+        match self.text.get(i).copied().flatten() {
+            Some(pieces) => self.spill.get_text(pieces[k]),
             None => Ok(String::new()),
         }
     }
+
+    /// The term weights of report `i`.
+    fn weights(&self, i: usize) -> Result<TermWeights> {
+        let bytes = self.spill.get(self.weights[i]).map_err(spill_error)?;
+        decode_term_weights(&bytes).ok_or_else(|| {
+            spill_error(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "term weights read back damaged",
+            ))
+        })
+    }
+}
+
+/// An error of the temporary file that holds what was set aside.
+fn spill_error(e: std::io::Error) -> Error {
+    Error::io(
+        std::env::temp_dir(),
+        "using a temporary file (for paragraph text and term weights) in",
+        e,
+    )
 }
 
 /// One report to read, with what the manifest says about it.
@@ -137,41 +159,35 @@ pub fn run(args: Args) -> Result<()> {
         ..Default::default()
     };
     let labels = model.labels().to_vec();
-    // With --out, each report's paragraph text goes to a temporary file as soon as the report
-    // is classified; memory holds one report's paragraphs at a time.
-    let spill_error = |e| {
-        Error::io(
-            std::env::temp_dir(),
-            "writing (a temporary file for paragraph text, in)",
-            e,
-        )
-    };
-    let spill = match &args.out {
-        Some(_) => Some(Spill::new().map_err(spill_error)?),
-        None => None,
-    };
+    // Each report's term weights, and with --out its paragraph text, go to a temporary file as
+    // soon as the report is classified; memory holds one report's paragraphs at a time.
+    let spill = Spill::new().map_err(spill_error)?;
     let digest = |r: ReportResult| -> Result<Reported> {
-        let pieces = match &spill {
-            Some(spill) => Some(
+        let text = match &args.out {
+            Some(_) => Some(
                 spill
                     .put([
-                        &tables::paragraph_records(&r.paragraphs, &labels),
-                        &html::paragraphs(&labels, &r.paragraphs),
+                        tables::paragraph_records(&r.paragraphs, &labels).as_bytes(),
+                        html::paragraphs(&labels, &r.paragraphs).as_bytes(),
                     ])
                     .map_err(spill_error)?,
             ),
             None => None,
         };
+        let mut digest = ReportDigest::new(
+            r.name,
+            r.year,
+            r.place,
+            r.source,
+            &r.paragraphs,
+            labels.len(),
+        );
+        let weights = encode_term_weights(&std::mem::take(&mut digest.term_weights));
+        let [weights] = spill.put([&weights]).map_err(spill_error)?;
         Ok(Reported {
-            digest: ReportDigest::new(
-                r.name,
-                r.year,
-                r.place,
-                r.source,
-                &r.paragraphs,
-                labels.len(),
-            ),
-            pieces,
+            digest,
+            weights,
+            text,
         })
     };
     let bar = super::progress::bar(jobs.len() as u64, "reports");
@@ -234,8 +250,21 @@ pub fn run(args: Args) -> Result<()> {
         adjust: args.adjust,
         ..Default::default()
     };
-    let (digests, pieces): (Vec<ReportDigest>, Vec<Option<[Piece; 2]>>) =
-        reports.into_iter().map(|r| (r.digest, r.pieces)).unzip();
+    let mut weights = Vec::with_capacity(reports.len());
+    let mut text = Vec::with_capacity(reports.len());
+    let digests: Vec<ReportDigest> = reports
+        .into_iter()
+        .map(|r| {
+            weights.push(r.weights);
+            text.push(r.text);
+            r.digest
+        })
+        .collect();
+    let set_aside = SetAside {
+        spill: &spill,
+        weights: &weights,
+        text: &text,
+    };
     let summaries: Vec<Summary> = digests
         .into_par_iter()
         .map(|r| summarize(r, &labels, m.as_deref(), &measure))
@@ -253,11 +282,18 @@ pub fn run(args: Args) -> Result<()> {
         })?),
         None => None,
     };
-    let shift_rows = shifts(&summaries, &labels, &model.data.terms, baseline, 8);
+    let shift_rows = shifts(
+        &summaries,
+        &|i| set_aside.weights(i),
+        &labels,
+        &model.data.terms,
+        baseline,
+        8,
+    )?;
 
     // The files first: when they cannot be written, nothing is printed either.
-    let written = match (&args.out, &fonts, &spill) {
-        (Some(dir), Some(fonts), Some(spill)) => Some((
+    let written = match (&args.out, &fonts) {
+        (Some(dir), Some(fonts)) => Some((
             dir,
             write_outputs(
                 dir,
@@ -266,10 +302,7 @@ pub fn run(args: Args) -> Result<()> {
                 &model,
                 &labels,
                 &summaries,
-                &Paragraphs {
-                    spill,
-                    pieces: &pieces,
-                },
+                &set_aside,
                 &shift_rows,
             )?,
         )),
@@ -477,7 +510,7 @@ fn write_outputs(
     model: &crate::model::Model,
     labels: &[String],
     summaries: &[Summary],
-    paragraphs: &Paragraphs,
+    set_aside: &SetAside,
     shift_rows: &[comparing::Shift],
 ) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "creating the folder", e))?;
@@ -511,7 +544,7 @@ fn write_outputs(
     let p = dir.join("paragraphs.jsonl");
     write_atomic_with(&p, |w| {
         for (i, s) in summaries.iter().enumerate() {
-            tables::write_paragraphs_jsonl(w, &s.name, s.year, &paragraphs.get(i, 0)?)?;
+            tables::write_paragraphs_jsonl(w, &s.name, s.year, &set_aside.text(i, 0)?)?;
         }
         Ok(())
     })?;
@@ -603,7 +636,7 @@ fn write_outputs(
         labels,
         measure: args.by,
         summaries,
-        paragraphs: &|i| paragraphs.get(i, 1),
+        paragraphs: &|i| set_aside.text(i, 1),
         shifts: shift_rows,
         charts: &svgs,
         notes: &notes,

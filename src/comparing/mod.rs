@@ -125,10 +125,6 @@ pub struct Summary {
     pub shares: Vec<Share>,
     /// Normalised entropy of the shown shares: 0 = one theme only, 1 = all themes equal.
     pub diversity: f64,
-    /// Mean TF-IDF weight of each feature (by index, ascending) over the paragraphs of each
-    /// label, for term shifts.
-    #[serde(skip)]
-    pub term_weights: Vec<Vec<(u32, f64)>>,
     /// Each paragraph's label and characters, in order (for strip charts).
     #[serde(skip)]
     pub strip: Vec<(usize, usize)>,
@@ -347,9 +343,46 @@ pub fn summarize(
         estimate,
         diversity: diversity(&shown),
         shares,
-        term_weights: r.term_weights,
         strip: r.paragraphs,
     }
+}
+
+/// Mean TF-IDF weight of each feature (by index, ascending) over the paragraphs of each label.
+pub type TermWeights = Vec<Vec<(u32, f64)>>;
+
+/// Term weights as bytes (per label: the count, then feature and weight of each; little-endian),
+/// to set aside while other reports are read.
+pub fn encode_term_weights(w: &TermWeights) -> Vec<u8> {
+    let mut out = Vec::with_capacity(w.iter().map(|l| 4 + 12 * l.len()).sum());
+    for label in w {
+        out.extend_from_slice(&(label.len() as u32).to_le_bytes());
+        for &(i, x) in label {
+            out.extend_from_slice(&i.to_le_bytes());
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    out
+}
+
+/// The term weights [`encode_term_weights`] wrote (`None` if the bytes are not such).
+pub fn decode_term_weights(mut b: &[u8]) -> Option<TermWeights> {
+    fn take<const N: usize>(b: &mut &[u8]) -> Option<[u8; N]> {
+        let (head, rest) = b.split_first_chunk::<N>()?;
+        *b = rest;
+        Some(*head)
+    }
+    let mut w = Vec::new();
+    while !b.is_empty() {
+        let n = u32::from_le_bytes(take(&mut b)?) as usize;
+        let mut label = Vec::with_capacity(n.min(b.len() / 12));
+        for _ in 0..n {
+            let i = u32::from_le_bytes(take(&mut b)?);
+            let x = f64::from_le_bytes(take(&mut b)?);
+            label.push((i, x));
+        }
+        w.push(label);
+    }
+    Some(w)
 }
 
 /// The change `b − a` of every feature in either of two sorted weight lists (a missing weight
@@ -398,15 +431,18 @@ pub struct Shift {
     pub falling: Vec<(String, f64)>,
 }
 
-/// Shifts between consecutive reports, or from `baseline` to every other report. `terms` are the
-/// model's feature names; `top` how many rising and falling terms to keep per theme.
+/// Shifts between consecutive reports, or from `baseline` to every other report. `weights(i)`
+/// gives the term weights of report `i` (read when needed: two reports' at a time are held);
+/// `terms` are the model's feature names; `top` how many rising and falling terms to keep per
+/// theme.
 pub fn shifts(
     summaries: &[Summary],
+    weights: &dyn Fn(usize) -> crate::error::Result<TermWeights>,
     labels: &[String],
     terms: &[String],
     baseline: Option<usize>,
     top: usize,
-) -> Vec<Shift> {
+) -> crate::error::Result<Vec<Shift>> {
     let pairs: Vec<(usize, usize)> = match baseline {
         Some(b) => (0..summaries.len())
             .filter(|&i| i != b)
@@ -415,12 +451,29 @@ pub fn shifts(
         None => (1..summaries.len()).map(|i| (i - 1, i)).collect(),
     };
     let mut out = Vec::new();
+    // The weights of the last two reports read: consecutive pairs share one report, and pairs
+    // from a baseline share the baseline.
+    let mut held: Vec<(usize, std::rc::Rc<TermWeights>)> = Vec::new();
+    let mut read = |i: usize| -> crate::error::Result<std::rc::Rc<TermWeights>> {
+        if let Some((_, w)) = held.iter().find(|(j, _)| *j == i) {
+            return Ok(w.clone());
+        }
+        let w = std::rc::Rc::new(weights(i)?);
+        if held.len() == 2 {
+            held.remove(0);
+        }
+        held.push((i, w.clone()));
+        Ok(w)
+    };
     for (a, b) in pairs {
         let (sa, sb) = (&summaries[a], &summaries[b]);
+        let (weights_a, weights_b) = (read(a)?, read(b)?);
         for (l, label) in labels.iter().enumerate() {
             let (x, y) = (&sa.shares[l], &sb.shares[l]);
             let notable = y.low > x.high || y.high < x.low;
-            let (wa, wb) = (&sa.term_weights[l], &sb.term_weights[l]);
+            let empty = Vec::new();
+            let wa = weights_a.get(l).unwrap_or(&empty);
+            let wb = weights_b.get(l).unwrap_or(&empty);
             let mut deltas: Vec<(String, f64)> = weight_changes(wa, wb)
                 .map(|(i, d)| (&terms[i as usize], d))
                 // Heading words and class tokens say little about what a theme talks about.
@@ -455,7 +508,7 @@ pub fn shifts(
             });
         }
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -481,6 +534,20 @@ mod tests {
         // Never outside the simplex, even for impossible observations.
         let est = adjust(&[0.0, 0.0, 1.0], &m);
         assert!(est.iter().all(|&x| x >= 0.0) && (est.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn term_weights_round_trip_through_bytes() {
+        let w: TermWeights = vec![
+            vec![(0, 0.5), (7, 1e-12), (u32::MAX, -3.25)],
+            vec![],
+            vec![(42, f64::MIN_POSITIVE)],
+        ];
+        let bytes = encode_term_weights(&w);
+        assert_eq!(bytes.len(), 3 * 4 + 4 * 12);
+        assert_eq!(decode_term_weights(&bytes), Some(w));
+        assert_eq!(decode_term_weights(&[]), Some(vec![]));
+        assert_eq!(decode_term_weights(&bytes[..bytes.len() - 1]), None);
     }
 
     #[test]
