@@ -11,6 +11,8 @@ Times, on the same machine and files:
     explanations, against the anchor's start-up plus classification);
   - a one-report `baogao classify` (seed-2.txt), whole process, median of N;
   - peak memory of `classify` over the corpus, and over the corpus given 10 times;
+  - `baogao compare` over the corpus (the shares table), and its peak memory over the corpus
+    and over the corpus given 10 times;
   - per-stage throughput (`cargo bench --bench stages`).
 and prints each figure, the ratios and whether each target of the benchmark is met.
 
@@ -116,6 +118,9 @@ def main():
         t_one = statistics.median(run([BIN, "classify", seed])[0] for _ in range(5))
         peak1 = peak_mb([BIN, "classify", "--format", "jsonl", *files])
         peak10 = peak_mb([BIN, "classify", "--format", "jsonl", *(files * 10)])
+        t_compare = median_wall([BIN, "compare", *files], a.runs)
+        cpeak1 = peak_mb([BIN, "compare", *files])
+        cpeak10 = peak_mb([BIN, "compare", *(files * 10)])
 
     _, out = run(["cargo", "bench", "--quiet", "--bench", "stages", "--", a.corpus], cwd=ROOT)
     stages = figures(out)
@@ -155,13 +160,21 @@ def main():
     row("peak memory, corpus, MB", peak1, None, None, "< 200 MB", peak1 < 200)
     row("peak memory, corpus × 10, MB", peak10, None, None, "within 20%",
         peak10 <= 1.2 * peak1)
+    # compare keeps a digest per report (labels and lengths of its paragraphs, shares) and sets
+    # term weights and paragraph text aside in a temporary file: memory grows with the number
+    # of reports, not with their text.
+    row("compare corpus (shares table), s", t_compare, None, None, "", True)
+    row("peak memory, compare corpus, MB", cpeak1, None, None, "", True)
+    row("peak memory, compare corpus × 10, MB", cpeak10, None, None, "", True)
     print()
     print("per stage, one core (MB/s of report text):")
     for k, v in stages.items():
         if "mb_per_s" in k or k == "model_load_s":
             print(f"  {k}: {v}")
     json.dump({"train_s": t_train, "classify_s": t_classify, "one_report_s": t_one,
-               "peak_mb": peak1, "peak10_mb": peak10, "anchor": anchor, "stages": stages,
+               "peak_mb": peak1, "peak10_mb": peak10, "compare_s": t_compare,
+               "compare_peak_mb": cpeak1, "compare_peak10_mb": cpeak10, "anchor": anchor,
+               "stages": stages,
                "corpus_mb": mb}, open(os.path.join(tempfile.gettempdir(), "baogao-bench.json"), "w"),
               indent=1)
 
