@@ -8,7 +8,6 @@ pub mod spill;
 pub mod tables;
 
 use crate::classifying::Classified;
-use std::collections::BTreeMap;
 
 /// What a share is a share of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
@@ -66,23 +65,28 @@ impl ReportDigest {
         paragraphs: &[Classified],
         n_labels: usize,
     ) -> ReportDigest {
-        let mut sums: Vec<BTreeMap<u32, f64>> = vec![BTreeMap::new(); n_labels];
+        // Every (label, feature, weight) of the paragraphs, sorted by label and feature; the sort
+        // is stable, so each sum adds its weights in paragraph order.
         let mut count = vec![0usize; n_labels];
+        let mut entries: Vec<(u64, f32)> = Vec::new();
         for p in paragraphs {
             count[p.predicted] += 1;
-            for (&i, &w) in p.vector.idx.iter().zip(&p.vector.val) {
-                *sums[p.predicted].entry(i).or_default() += w as f64;
-            }
+            let label = (p.predicted as u64) << 32;
+            entries.extend(
+                p.vector
+                    .idx
+                    .iter()
+                    .zip(&p.vector.val)
+                    .map(|(&i, &w)| (label | i as u64, w)),
+            );
         }
-        let term_weights = sums
-            .into_iter()
-            .zip(count)
-            .map(|(sums, n)| {
-                sums.into_iter()
-                    .map(|(i, w)| (i, if n > 0 { w / n as f64 } else { w }))
-                    .collect()
-            })
-            .collect();
+        entries.sort_by_key(|e| e.0);
+        let mut term_weights: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n_labels];
+        for run in entries.chunk_by(|a, b| a.0 == b.0) {
+            let (label, feature) = ((run[0].0 >> 32) as usize, run[0].0 as u32);
+            let sum = run.iter().fold(0.0f64, |s, e| s + e.1 as f64);
+            term_weights[label].push((feature, sum / count[label] as f64));
+        }
         ReportDigest {
             name,
             year,
@@ -314,12 +318,13 @@ pub fn summarize(
     let shares = (0..k)
         .map(|l| {
             let mut v = std::mem::take(&mut reps[l]);
-            v.sort_by(f64::total_cmp);
-            let pct = |q: f64| {
+            // The value of rank `q` (as if sorted): two ranks are needed, not the whole order.
+            let mut pct = |q: f64| {
                 if v.is_empty() {
                     shown[l]
                 } else {
-                    v[((v.len() - 1) as f64 * q).round() as usize]
+                    let rank = ((v.len() - 1) as f64 * q).round() as usize;
+                    *v.select_nth_unstable_by(rank, f64::total_cmp).1
                 }
             };
             let of_label = r.paragraphs.iter().filter(|p| p.0 == l);
