@@ -215,10 +215,7 @@ fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
         }
         number += 1;
         let begin = pos;
-        let end = bytes[pos..]
-            .iter()
-            .position(|&b| b == b'\n' || b == b'\r')
-            .map_or(bytes.len(), |i| pos + i);
+        let end = memchr::memchr2(b'\n', b'\r', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
         pos = end;
         if pos < bytes.len() {
             pos += if bytes[pos] == b'\r' && bytes.get(pos + 1) == Some(&b'\n') {
