@@ -38,8 +38,8 @@ pub fn is_space(c: char) -> bool {
 
 /// Normalise a piece of text for matching (see the module docs). One pass over the text, with
 /// no buffer but the output (and a few characters for a run of digits or placeholders); runs of
-/// characters U+4000–U+9FFF (most of a Chinese report), which normalisation never changes, are
-/// copied as bytes.
+/// three-byte characters that normalisation never changes (see [`kept_as_is`]; most of a Chinese
+/// report) are copied as bytes.
 pub fn for_matching(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
@@ -51,15 +51,22 @@ pub fn for_matching(s: &str) -> String {
     let mut run: Vec<char> = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        // Lead bytes E4–E9 start the three-byte characters U+4000–U+9FFF: none is a space, a
-        // placeholder, a digit or a full-width form.
-        if (0xE4..=0xE9).contains(&b[i]) {
+        // Runs of three-byte characters that normalisation keeps as they are (Chinese
+        // characters and most Chinese punctuation) are copied as bytes.
+        if kept_as_is(b, i) {
             let start = i;
-            while i < b.len() && (0xE4..=0xE9).contains(&b[i]) {
+            while kept_as_is(b, i) {
                 i += 3;
             }
             out.push_str(&s[start..i]);
             before = Some('中');
+            continue;
+        }
+        // A full-width form of ASCII punctuation or a letter (，：；（）) becomes its ASCII twin.
+        if let Some(c) = narrowed_mark(b, i) {
+            out.push(c);
+            before = Some(c);
+            i += 3;
             continue;
         }
         let Some((c, next)) = at(i) else { break };
@@ -106,6 +113,50 @@ pub fn for_matching(s: &str) -> String {
         i = next;
     }
     out
+}
+
+/// Is the character at byte `i` of `b` (UTF-8, `i` at a character boundary) a three-byte
+/// character that normalisation keeps as it is: not a space, a placeholder, a digit or a
+/// full-width form? Decided from its bytes: U+4000–U+9FFF (lead bytes E4–E9), U+3000–U+3FFF but
+/// the ideographic space, U+1000–U+1FFF but U+1680, U+2000–U+2FFF but the spaces U+2000–U+200D,
+/// U+2028, U+2029, U+202F, U+205F and the placeholder ╳ (U+2573), and U+F000–U+FFFF but the
+/// full-width forms U+FF01–U+FF5E and the BOM. Other characters take the general path.
+#[inline]
+fn kept_as_is(b: &[u8], i: usize) -> bool {
+    let Some(&[b0, b1, b2]) = b.get(i..i + 3) else {
+        return false;
+    };
+    match b0 {
+        0xE4..=0xE9 => true,
+        0xE3 => (b1, b2) != (0x80, 0x80),
+        0xE1 => (b1, b2) != (0x9A, 0x80),
+        0xE2 => match b1 {
+            0x80 => !matches!(b2, 0x80..=0x8D | 0xA8 | 0xA9 | 0xAF),
+            0x81 => b2 != 0x9F,
+            0x95 => b2 != 0xB3,
+            _ => true,
+        },
+        0xEF => {
+            !((b1 == 0xBC && b2 >= 0x81) || (b1 == 0xBD && b2 <= 0x9E) || (b1, b2) == (0xBB, 0xBF))
+        }
+        _ => false,
+    }
+}
+
+/// The ASCII twin of the full-width form (U+FF01–U+FF5E) at byte `i` of `b`, when it is neither
+/// a digit nor a placeholder character (those take the general path, which looks at their
+/// neighbours).
+#[inline]
+fn narrowed_mark(b: &[u8], i: usize) -> Option<char> {
+    let &[0xEF, b1 @ (0xBC | 0xBD), b2] = b.get(i..i + 3)? else {
+        return None;
+    };
+    let code = 0xFF00 + ((b1 as u32 - 0xBC) << 6) + (b2 as u32 - 0x80);
+    if !(0xFF01..=0xFF5E).contains(&code) {
+        return None;
+    }
+    let c = char::from_u32(code - 0xFEE0)?;
+    (!c.is_ascii_digit() && !is_placeholder_char(c)).then_some(c)
 }
 
 fn is_placeholder_char(c: char) -> bool {
@@ -201,14 +252,56 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn one_pass_equals_reference(v in proptest::collection::vec(0usize..20, 0..40)) {
-            const ALPHABET: [char; 20] = [
+        fn one_pass_equals_reference(v in proptest::collection::vec(0usize..40, 0..40)) {
+            const ALPHABET: [char; 40] = [
                 ' ', '\u{3000}', '\t', 'X', 'x', '*', '×', '１', '2', '0', '政', '府', 'a',
-                'B', '，', '%', '㐀', '䷀', '\u{a0}', '𠀀',
+                'B', '，', '%', '㐀', '䷀', '\u{a0}', '𠀀', '、', '。', '“', '—', '\u{200B}',
+                '\u{2028}', '\u{202F}', '\u{205F}', '\u{1680}', '\u{2003}', '＊', '╳',
+                '\u{FEFF}', '\u{FF00}', 'ａ', '～', '｡', '\u{2060}', '豈', '〇',
             ];
             let s: String = v.into_iter().map(|i| ALPHABET[i]).collect();
             proptest::prop_assert_eq!(for_matching(&s), reference(&s));
         }
+    }
+
+    #[test]
+    fn kept_as_is_agrees_with_the_character_tests() {
+        // Every three-byte character: kept as is exactly when it is not a space, a placeholder,
+        // a digit or a form that narrowing changes (or it takes the general path, which keeps
+        // it too).
+        for c in ('\u{800}'..='\u{FFFF}').filter(|c| c.len_utf8() == 3) {
+            let mut buf = [0; 4];
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            if kept_as_is(bytes, 0) {
+                assert!(
+                    narrow(c) == c
+                        && !is_space(c)
+                        && !is_placeholder_char(c)
+                        && !c.is_ascii_digit(),
+                    "{c:?} U+{:04X}",
+                    c as u32
+                );
+            }
+        }
+        for c in ['政', '、', '。', '“', '—', '…', '《', '豈', '｡'] {
+            let mut buf = [0; 4];
+            assert!(kept_as_is(c.encode_utf8(&mut buf).as_bytes(), 0), "{c}");
+        }
+    }
+
+    #[test]
+    fn narrowed_marks_are_the_narrowed_characters() {
+        for c in '\u{FF00}'..='\u{FFFF}' {
+            let mut buf = [0; 4];
+            let got = narrowed_mark(c.encode_utf8(&mut buf).as_bytes(), 0);
+            let n = narrow(c);
+            let general = n == c || n.is_ascii_digit() || is_placeholder_char(n);
+            assert_eq!(got, (!general).then_some(n), "U+{:04X}", c as u32);
+        }
+        assert_eq!(narrowed_mark("，".as_bytes(), 0), Some(','));
+        assert_eq!(narrowed_mark("１".as_bytes(), 0), None);
+        assert_eq!(narrowed_mark("＊".as_bytes(), 0), None);
+        assert_eq!(narrowed_mark("Ｘ".as_bytes(), 0), None);
     }
 
     #[test]
