@@ -12,7 +12,7 @@ use crate::classifying::{
 use crate::comparing::spill::{Piece, Spill};
 use crate::comparing::{
     self, decode_term_weights, encode_term_weights, html, misclassification, shifts, summarize,
-    tables, Estimate, Measure, MeasureSettings, ReportDigest, Summary, TermWeights,
+    tables, term_weights, Estimate, Measure, MeasureSettings, ReportDigest, Summary, TermWeights,
 };
 use crate::error::{Error, Result};
 use crate::model::{metrics::pad, write_atomic, write_atomic_with};
@@ -93,21 +93,30 @@ struct ReportResult {
 struct Reported {
     digest: ReportDigest,
     weights: Piece,
-    text: Option<[Piece; 2]>,
+    text: Option<Text>,
+}
+
+/// Where a report's paragraph text for the files was set aside.
+#[derive(Debug, Clone, Copy)]
+struct Text {
+    /// Its `paragraphs.jsonl` records (see [`tables::paragraph_records`]).
+    records: Piece,
+    /// Its paragraphs in `index.html` (see [`html::paragraphs`]).
+    page: Piece,
 }
 
 /// What was set aside of the reports, in the summaries' order.
 struct SetAside<'a> {
     spill: &'a Spill,
     weights: &'a [Piece],
-    text: &'a [Option<[Piece; 2]>],
+    text: &'a [Option<Text>],
 }
 
 impl SetAside<'_> {
-    /// Text piece `k` (0: `paragraphs.jsonl` records, 1: `index.html` paragraphs) of report `i`.
-    fn text(&self, i: usize, k: usize) -> std::io::Result<String> {
+    /// The piece `which` picks of report `i`'s text (empty when no text was set aside).
+    fn text(&self, i: usize, which: fn(Text) -> Piece) -> std::io::Result<String> {
         match self.text.get(i).copied().flatten() {
-            Some(pieces) => self.spill.get_text(pieces[k]),
+            Some(text) => self.spill.get_text(which(text)),
             None => Ok(String::new()),
         }
     }
@@ -164,28 +173,31 @@ pub fn run(args: Args) -> Result<()> {
     let spill = Spill::new().map_err(spill_error)?;
     let digest = |r: ReportResult| -> Result<Reported> {
         let text = match &args.out {
-            Some(_) => Some(
-                spill
+            Some(_) => {
+                let [records, page] = spill
                     .put([
                         tables::paragraph_records(&r.paragraphs, &labels).as_bytes(),
                         html::paragraphs(&labels, &r.paragraphs).as_bytes(),
                     ])
-                    .map_err(spill_error)?,
-            ),
+                    .map_err(spill_error)?;
+                Some(Text { records, page })
+            }
             None => None,
         };
-        let mut digest = ReportDigest::new(
-            r.name,
-            r.year,
-            r.place,
-            r.source,
-            &r.paragraphs,
-            labels.len(),
-        );
-        let weights = encode_term_weights(&std::mem::take(&mut digest.term_weights));
+        let weights = encode_term_weights(&term_weights(&r.paragraphs, labels.len()));
         let [weights] = spill.put([&weights]).map_err(spill_error)?;
         Ok(Reported {
-            digest,
+            digest: ReportDigest {
+                name: r.name,
+                year: r.year,
+                place: r.place,
+                source: r.source,
+                paragraphs: r
+                    .paragraphs
+                    .iter()
+                    .map(|p| (p.predicted, p.chars))
+                    .collect(),
+            },
             weights,
             text,
         })
@@ -544,7 +556,7 @@ fn write_outputs(
     let p = dir.join("paragraphs.jsonl");
     write_atomic_with(&p, |w| {
         for (i, s) in summaries.iter().enumerate() {
-            tables::write_paragraphs_jsonl(w, &s.name, s.year, &set_aside.text(i, 0)?)?;
+            tables::write_paragraphs_jsonl(w, &s.name, s.year, &set_aside.text(i, |t| t.records)?)?;
         }
         Ok(())
     })?;
@@ -636,7 +648,7 @@ fn write_outputs(
         labels,
         measure: args.by,
         summaries,
-        paragraphs: &|i| set_aside.text(i, 1),
+        paragraphs: &|i| set_aside.text(i, |t| t.page),
         shifts: shift_rows,
         charts: &svgs,
         notes: &notes,

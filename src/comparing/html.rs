@@ -218,7 +218,7 @@ pub fn paragraphs(labels: &[String], paragraphs: &[Classified]) -> String {
             .position(|l| *l == para.label)
             .unwrap_or(para.predicted);
         h.push_str(&format!(
-            "<div class=\"p t{idx}\"><div class=\"m\">¶{} · {} · {:.2}{}</div>{}{}</div>\n",
+            "<div class=\"p t{idx}\"><div class=\"m\">¶{} · {} · {:.2}{}</div>{}</div>\n",
             para.index,
             esc(display_name(&para.label)),
             para.confidence,
@@ -227,8 +227,7 @@ pub fn paragraphs(labels: &[String], paragraphs: &[Classified]) -> String {
             } else {
                 format!(" · {}", esc(&para.heading_path.join(" › ")))
             },
-            esc(&para.text),
-            ""
+            esc(&para.text)
         ));
     }
     h

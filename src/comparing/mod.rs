@@ -50,52 +50,37 @@ pub struct ReportDigest {
     pub source: String,
     /// Each paragraph's label (an index into the model's labels) and characters, in order.
     pub paragraphs: Vec<(usize, usize)>,
-    /// Mean TF-IDF weight of each feature over the paragraphs of each label, by feature index
-    /// (ascending), for term shifts.
-    pub term_weights: Vec<Vec<(u32, f64)>>,
 }
 
-impl ReportDigest {
-    /// The digest of a report's classified paragraphs, for a model with `n_labels` labels.
-    pub fn new(
-        name: String,
-        year: Option<i32>,
-        place: Option<String>,
-        source: String,
-        paragraphs: &[Classified],
-        n_labels: usize,
-    ) -> ReportDigest {
-        // Every (label, feature, weight) of the paragraphs, sorted by label and feature; the sort
-        // is stable, so each sum adds its weights in paragraph order.
-        let mut count = vec![0usize; n_labels];
-        let mut entries: Vec<(u64, f32)> = Vec::new();
-        for p in paragraphs {
-            count[p.predicted] += 1;
-            let label = (p.predicted as u64) << 32;
-            entries.extend(
-                p.vector
-                    .idx
-                    .iter()
-                    .zip(&p.vector.val)
-                    .map(|(&i, &w)| (label | i as u64, w)),
-            );
-        }
-        entries.sort_by_key(|e| e.0);
-        let mut term_weights: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n_labels];
-        for run in entries.chunk_by(|a, b| a.0 == b.0) {
-            let (label, feature) = ((run[0].0 >> 32) as usize, run[0].0 as u32);
-            let sum = run.iter().fold(0.0f64, |s, e| s + e.1 as f64);
-            term_weights[label].push((feature, sum / count[label] as f64));
-        }
-        ReportDigest {
-            name,
-            year,
-            place,
-            source,
-            paragraphs: paragraphs.iter().map(|p| (p.predicted, p.chars)).collect(),
-            term_weights,
-        }
+/// Mean TF-IDF weight of each feature (by index, ascending) over the paragraphs of each label.
+pub type TermWeights = Vec<Vec<(u32, f64)>>;
+
+/// The term weights of a report's classified paragraphs, for a model with `n_labels` labels (for
+/// term shifts).
+pub fn term_weights(paragraphs: &[Classified], n_labels: usize) -> TermWeights {
+    // Every (label, feature, weight) of the paragraphs, sorted by label and feature; the sort is
+    // stable, so each sum adds its weights in paragraph order.
+    let mut count = vec![0usize; n_labels];
+    let mut entries: Vec<(u64, f32)> = Vec::new();
+    for p in paragraphs {
+        count[p.predicted] += 1;
+        let label = (p.predicted as u64) << 32;
+        entries.extend(
+            p.vector
+                .idx
+                .iter()
+                .zip(&p.vector.val)
+                .map(|(&i, &w)| (label | i as u64, w)),
+        );
     }
+    entries.sort_by_key(|e| e.0);
+    let mut weights: TermWeights = vec![Vec::new(); n_labels];
+    for run in entries.chunk_by(|a, b| a.0 == b.0) {
+        let (label, feature) = ((run[0].0 >> 32) as usize, run[0].0 as u32);
+        let sum = run.iter().fold(0.0f64, |s, e| s + e.1 as f64);
+        weights[label].push((feature, sum / count[label] as f64));
+    }
+    weights
 }
 
 /// One theme's share in one report.
@@ -351,9 +336,6 @@ pub fn summarize(
         strip: r.paragraphs,
     }
 }
-
-/// Mean TF-IDF weight of each feature (by index, ascending) over the paragraphs of each label.
-pub type TermWeights = Vec<Vec<(u32, f64)>>;
 
 /// Term weights as bytes (per label: the count, then feature and weight of each; little-endian),
 /// to set aside while other reports are read.

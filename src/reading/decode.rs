@@ -52,12 +52,8 @@ pub fn decode(
             },
         });
     }
-    // Most reports are valid UTF-8: check that with SIMD first; std's check below tells where
-    // a file that is not went wrong.
-    if let Ok(s) = simdutf8::basic::from_utf8(bytes) {
-        return Ok((s.to_owned(), UTF_8.name()));
-    }
-    match std::str::from_utf8(bytes) {
+    // SIMD validation, with std's error details (where the valid prefix ends).
+    match simdutf8::compat::from_utf8(bytes) {
         Ok(s) => return Ok((s.to_owned(), UTF_8.name())),
         Err(e) if e.error_len().is_none() && bytes.len() - e.valid_up_to() < 4 => {
             // Valid UTF-8 cut in the middle of the last character: keep what is whole.
