@@ -183,7 +183,7 @@ fn main() {
                     top_terms: 0,
                     ..Default::default()
                 };
-                baogao::classifying::classify_report(&model, &r, &opts)
+                baogao::classifying::classify_report(&model, r.paragraphs, &opts)
                     .iter()
                     .map(|p| p.predicted)
                     .sum::<usize>()

@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::features::{HeadingFeatures, SparseVec};
 use crate::model::{Model, TermWeight};
-use crate::segmenting::Report;
+use crate::segmenting::{Paragraph, Report};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -73,18 +73,32 @@ impl HeadingCache {
     }
 }
 
-/// Classify one paragraph with its innermost heading as context; `cache` carries the heading's
-/// features from the paragraph before.
+/// Classify one paragraph (its text and enclosing headings, which it keeps) with its innermost
+/// heading as context; `cache` carries the heading's features from the paragraph before.
 pub fn classify_paragraph(
     model: &Model,
     cache: &mut HeadingCache,
     index: usize,
-    text: &str,
+    text: String,
+    heading_path: Vec<String>,
+    opts: &ClassifyOptions,
+) -> Classified {
+    let chars = text.chars().count();
+    classify_counted(model, cache, index, text, chars, heading_path, opts)
+}
+
+/// [`classify_paragraph`] when the paragraph's length in characters is known.
+fn classify_counted(
+    model: &Model,
+    cache: &mut HeadingCache,
+    index: usize,
+    text: String,
+    chars: usize,
     heading_path: Vec<String>,
     opts: &ClassifyOptions,
 ) -> Classified {
     let heading = heading_path.last().map(String::as_str);
-    let (pred, x) = model.predict_under(text, cache.features(model, heading));
+    let (pred, x) = model.predict_under(&text, cache.features(model, heading));
     let confidence = pred.confidence();
     let abstained = confidence < opts.min_confidence;
     let label = if abstained {
@@ -103,8 +117,8 @@ pub fn classify_paragraph(
     Classified {
         index,
         heading_path,
-        chars: text.chars().count(),
-        text: text.to_string(),
+        chars,
+        text,
         label,
         confidence,
         abstained,
@@ -115,19 +129,24 @@ pub fn classify_paragraph(
     }
 }
 
-/// Classify every paragraph of a segmented report.
-pub fn classify_report(model: &Model, report: &Report, opts: &ClassifyOptions) -> Vec<Classified> {
+/// Classify every paragraph of a segmented report, which hands over their texts and headings.
+pub fn classify_report(
+    model: &Model,
+    paragraphs: Vec<Paragraph>,
+    opts: &ClassifyOptions,
+) -> Vec<Classified> {
     let mut cache = HeadingCache::default();
-    report
-        .paragraphs
-        .iter()
+    paragraphs
+        .into_iter()
         .map(|p| {
-            classify_paragraph(
+            let chars = p.char_end - p.char_start;
+            classify_counted(
                 model,
                 &mut cache,
                 p.index,
-                &p.text,
-                p.heading_path.clone(),
+                p.text,
+                chars,
+                p.heading_path,
                 opts,
             )
         })
@@ -160,7 +179,7 @@ pub fn classify_file(
     if !is_paragraph_file(path) {
         let report = load(path)?;
         return Ok(vec![ClassifiedReport {
-            paragraphs: classify_report(model, &report, opts),
+            paragraphs: classify_report(model, report.paragraphs, opts),
             year: report.meta.year,
             report: report.name,
         }]);
@@ -212,7 +231,7 @@ pub fn classify_paragraph_file(
             model,
             &mut cache,
             index,
-            &p.text,
+            p.text,
             p.heading_path,
             opts,
         ));

@@ -219,8 +219,8 @@ pub fn run(args: Args) -> Result<()> {
                     name: job.name.clone().unwrap_or_else(|| report.name.clone()),
                     year: report.meta.year,
                     place: job.place.clone().or_else(|| report.meta.place.clone()),
-                    source: report.source.clone(),
-                    paragraphs: classify_report(&model, &report, &opts),
+                    source: report.source,
+                    paragraphs: classify_report(&model, report.paragraphs, &opts),
                 }]
             };
             results.into_iter().map(digest).collect()
