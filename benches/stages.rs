@@ -171,46 +171,37 @@ fn main() {
             .map(|(t, _)| jieba.cut(t, false).len())
             .sum::<usize>()
     };
-    let classify_all = || {
+    // Read and segment every report on all cores, and sum what `f` makes of each.
+    let each_report = |f: &(dyn Fn(Report) -> usize + Sync)| {
         files
             .par_iter()
-            .map(|f| {
-                let Ok(doc) = read_path(f, &opts) else {
-                    return 0;
-                };
-                let Ok(r) = segment(&doc, &SegmentOptions::default()) else {
-                    return 0;
-                };
-                let opts = baogao::classifying::ClassifyOptions {
-                    top_terms: 0,
-                    ..Default::default()
-                };
-                baogao::classifying::classify_report(&model, r.paragraphs, &opts)
-                    .iter()
-                    .map(|p| p.predicted)
-                    .sum::<usize>()
-            })
+            .filter_map(|path| read_path(path, &opts).ok())
+            .filter_map(|doc| segment(&doc, &SegmentOptions::default()).ok())
+            .map(f)
             .sum::<usize>()
+    };
+    let classify_opts = baogao::classifying::ClassifyOptions {
+        top_terms: 0,
+        ..Default::default()
+    };
+    let classify_all = || {
+        each_report(&|r| {
+            baogao::classifying::classify_report(&model, r.paragraphs, &classify_opts)
+                .iter()
+                .map(|p| p.predicted)
+                .sum()
+        })
     };
     // What classification does before vectorizing: read, segment and tokenize each report (the
     // tokens unfiltered, as the vectorizer asks for them), nothing after.
     let tokenize_all = || {
-        files
-            .par_iter()
-            .map(|f| {
-                let Ok(doc) = read_path(f, &opts) else {
-                    return 0;
-                };
-                let Ok(r) = segment(&doc, &SegmentOptions::default()) else {
-                    return 0;
-                };
-                let mut n = 0;
-                for p in &r.paragraphs {
-                    tok.each_token_unfiltered(&p.text, |w| n += w.len());
-                }
-                n
-            })
-            .sum::<usize>()
+        each_report(&|r| {
+            let mut n = 0;
+            for p in &r.paragraphs {
+                tok.each_token_unfiltered(&p.text, |w| n += w.len());
+            }
+            n
+        })
     };
     // The three in turn, so that a slow spell of the (shared) machine falls on all alike; each
     // ratio is the median of the turns' ratios.
