@@ -73,22 +73,10 @@ impl HeadingCache {
     }
 }
 
-/// Classify one paragraph (its text and enclosing headings, which it keeps) with its innermost
-/// heading as context; `cache` carries the heading's features from the paragraph before.
+/// Classify one paragraph (its text, `chars` characters long, and enclosing headings, which it
+/// keeps) with its innermost heading as context; `cache` carries the heading's features from
+/// the paragraph before.
 pub fn classify_paragraph(
-    model: &Model,
-    cache: &mut HeadingCache,
-    index: usize,
-    text: String,
-    heading_path: Vec<String>,
-    opts: &ClassifyOptions,
-) -> Classified {
-    let chars = text.chars().count();
-    classify_counted(model, cache, index, text, chars, heading_path, opts)
-}
-
-/// [`classify_paragraph`] when the paragraph's length in characters is known.
-fn classify_counted(
     model: &Model,
     cache: &mut HeadingCache,
     index: usize,
@@ -140,7 +128,7 @@ pub fn classify_report(
         .into_iter()
         .map(|p| {
             let chars = p.char_end - p.char_start;
-            classify_counted(
+            classify_paragraph(
                 model,
                 &mut cache,
                 p.index,
@@ -227,11 +215,13 @@ pub fn classify_paragraph_file(
         });
         let unit = &mut units[i];
         let index = unit.paragraphs.len();
+        let chars = p.text.chars().count();
         unit.paragraphs.push(classify_paragraph(
             model,
             &mut cache,
             index,
             p.text,
+            chars,
             p.heading_path,
             opts,
         ));

@@ -262,16 +262,10 @@ pub fn run(args: Args) -> Result<()> {
         adjust: args.adjust,
         ..Default::default()
     };
-    let mut weights = Vec::with_capacity(reports.len());
-    let mut text = Vec::with_capacity(reports.len());
-    let digests: Vec<ReportDigest> = reports
+    let (digests, (weights, text)): (Vec<_>, (Vec<_>, Vec<_>)) = reports
         .into_iter()
-        .map(|r| {
-            weights.push(r.weights);
-            text.push(r.text);
-            r.digest
-        })
-        .collect();
+        .map(|r| (r.digest, (r.weights, r.text)))
+        .unzip();
     let set_aside = SetAside {
         spill: &spill,
         weights: &weights,
